@@ -9,6 +9,6 @@ export default defineConfig({
     // works in its own schema / queue names, so files may run in parallel.
     fileParallelism: true,
     maxWorkers: 2,
-    reporters: ['default'],
+    reporters: ['default', './test/helpers/summary-reporter.ts'],
   },
 });
