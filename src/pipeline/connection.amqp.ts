@@ -40,8 +40,12 @@ export async function openAmqpConnection(opts: AmqpConnectionOptions): Promise<R
   });
   // An EventEmitter without an 'error' listener throws on 'error': connection errors are
   // followed by 'disconnect' and a scheduled reconnect, so logging them is enough.
-  conn.on('error', (e: Error) => log.warn({ connection: opts.name, err: e.message }, 'amqp connection error'));
-  conn.on('disconnect', (e: Error) => log.warn({ connection: opts.name, err: e.message }, 'amqp connection lost'));
+  conn.on('error', (e: Error) =>
+    log.warn({ connection: opts.name, err: e.message }, 'amqp connection error'),
+  );
+  conn.on('disconnect', (e: Error) =>
+    log.warn({ connection: opts.name, err: e.message }, 'amqp connection lost'),
+  );
   conn.on('reconnect-scheduled', (i: { attempt: number; delay: number }) =>
     log.info({ connection: opts.name, attempt: i.attempt, delayMs: i.delay }, 'amqp reconnect scheduled'),
   );

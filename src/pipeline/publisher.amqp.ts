@@ -22,12 +22,17 @@ export interface AmqpPublisherOptions {
   exchange: string;
   /** Messages written before awaiting their confirms. Default 500. */
   confirmWindowMax?: number;
-  /** Attempts per window (first + retries) on channel loss, nack or timeout. Default 8. */
+  /** Attempts per window (first + retries) on channel loss, nack or timeout. Default 5. */
   publishAttemptsMax?: number;
-  /** First retry delay, doubled per attempt up to `retryDelayMaxMs`. Defaults 100 / 5000. */
+  /** First retry delay, doubled per attempt up to `retryDelayMaxMs`. Defaults 100 / 2000. */
   retryDelayMs?: number;
   retryDelayMaxMs?: number;
-  /** A window not confirmed within this time counts as failed (channel closed, retried). Default 30000. */
+  /**
+   * A window not confirmed within this time, or a channel not opened within it (broker down,
+   * connection still recovering), counts as a failed attempt. Default 10000. With the other
+   * defaults one publish call gives up after about a minute: the relay, which publishes from
+   * inside a database transaction, must not hold it open without bound.
+   */
   confirmTimeoutMs?: number;
   /** Largest JSON body accepted. Default 1 MiB. */
   messageBytesMax?: number;
@@ -57,12 +62,13 @@ export class AmqpPublisher {
   constructor(private readonly opts: AmqpPublisherOptions) {
     this.log = opts.log ?? silentLogger;
     this.windowMax = opts.confirmWindowMax ?? 500;
-    this.attemptsMax = opts.publishAttemptsMax ?? 8;
+    this.attemptsMax = opts.publishAttemptsMax ?? 5;
     this.retryDelayMs = opts.retryDelayMs ?? 100;
-    this.retryDelayMaxMs = opts.retryDelayMaxMs ?? 5000;
-    this.confirmTimeoutMs = opts.confirmTimeoutMs ?? 30_000;
+    this.retryDelayMaxMs = opts.retryDelayMaxMs ?? 2000;
+    this.confirmTimeoutMs = opts.confirmTimeoutMs ?? 10_000;
     this.messageBytesMax = opts.messageBytesMax ?? 1024 * 1024;
-    if (!(this.windowMax >= 1 && this.attemptsMax >= 1)) throw new RangeError('confirmWindowMax and publishAttemptsMax must be >= 1');
+    if (!(this.windowMax >= 1 && this.attemptsMax >= 1))
+      throw new RangeError('confirmWindowMax and publishAttemptsMax must be >= 1');
   }
 
   /**
@@ -97,8 +103,15 @@ export class AmqpPublisher {
       unroutable.push(...(await this.publishWindow(encoded.slice(i, i + this.windowMax))));
     }
     if (unroutable.length > 0) {
-      this.log.error({ exchange: this.opts.exchange, messageIds: unroutable.slice(0, 20), count: unroutable.length }, 'unroutable messages returned by the broker');
-      throw new BusError('ISOCLR_ERR_BUS_UNROUTABLE', `${unroutable.length} message(s) unroutable on ${this.opts.exchange}`, unroutable);
+      this.log.error(
+        { exchange: this.opts.exchange, messageIds: unroutable.slice(0, 20), count: unroutable.length },
+        'unroutable messages returned by the broker',
+      );
+      throw new BusError(
+        'ISOCLR_ERR_BUS_UNROUTABLE',
+        `${unroutable.length} message(s) unroutable on ${this.opts.exchange}`,
+        unroutable,
+      );
     }
   }
 
@@ -130,7 +143,10 @@ export class AmqpPublisher {
         return window.filter((e) => this.returned.has(e.msg.id)).map((e) => e.msg.id);
       } catch (e) {
         lastError = e;
-        this.log.warn({ exchange: this.opts.exchange, attempt, messages: window.length, err: errText(e) }, 'publish window failed; will retry');
+        this.log.warn(
+          { exchange: this.opts.exchange, attempt, messages: window.length, err: errText(e) },
+          'publish window failed; will retry',
+        );
         // Whatever the channel's state, its unconfirmed messages are unknown: start afresh.
         if (ch && this.ch === ch) {
           this.ch = null;
@@ -149,8 +165,21 @@ export class AmqpPublisher {
 
   private async channel(): Promise<ConfirmChannel> {
     if (this.ch) return this.ch;
-    const ch = await this.opts.connection.createConfirmChannel();
-    ch.on('error', (e: Error) => this.log.warn({ exchange: this.opts.exchange, err: e.message }, 'publisher channel error'));
+    const pending = this.opts.connection.createConfirmChannel();
+    let ch: ConfirmChannel;
+    try {
+      ch = await withTimeout(pending, this.confirmTimeoutMs, 'no confirm channel (connection down?)');
+    } catch (e) {
+      // A channel that opens after we gave up is closed, not leaked.
+      void pending.then(
+        (late) => late.close().catch(() => undefined),
+        () => undefined,
+      );
+      throw e;
+    }
+    ch.on('error', (e: Error) =>
+      this.log.warn({ exchange: this.opts.exchange, err: e.message }, 'publisher channel error'),
+    );
     ch.on('close', () => {
       if (this.ch === ch) this.ch = null;
     });
@@ -176,13 +205,13 @@ function waitDrain(ch: ConfirmChannel): Promise<void> {
   });
 }
 
-async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+async function withTimeout<T>(p: Promise<T>, ms: number, what = 'no publisher confirm'): Promise<T> {
   const ac = new AbortController();
   try {
     return await Promise.race([
       p,
       sleep(ms, undefined, { signal: ac.signal }).then(() => {
-        throw new Error(`no publisher confirm within ${ms} ms`);
+        throw new Error(`${what} within ${ms} ms`);
       }),
     ]);
   } finally {

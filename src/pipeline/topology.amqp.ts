@@ -9,9 +9,18 @@ import type { Topology } from './topology.js';
 
 export async function declareTopology(ch: Channel, t: Topology): Promise<void> {
   await ch.assertExchange(t.exchange, 'topic', { durable: true, autoDelete: false, internal: false });
-  await ch.assertExchange(t.deadLetterExchange, 'direct', { durable: true, autoDelete: false, internal: false });
+  await ch.assertExchange(t.deadLetterExchange, 'direct', {
+    durable: true,
+    autoDelete: false,
+    internal: false,
+  });
   for (const q of [...t.queues, ...t.parkingQueues]) {
-    await ch.assertQueue(q.name, { durable: true, exclusive: false, autoDelete: false, arguments: { ...q.arguments } });
+    await ch.assertQueue(q.name, {
+      durable: true,
+      exclusive: false,
+      autoDelete: false,
+      arguments: { ...q.arguments },
+    });
     for (const key of q.bindingKeys) await ch.bindQueue(q.name, q.exchange, key);
   }
 }

@@ -56,7 +56,8 @@ export function buildTopology(params: TopologyParams): Topology {
   const { prefix } = params;
   const stages = params.stages ?? DEFAULT_STAGES;
   const deliveryLimitMax = params.deliveryLimitMax ?? 20;
-  if (!NAME.test(prefix)) throw new RangeError(`topology prefix ${JSON.stringify(prefix)} is not a valid name`);
+  if (!NAME.test(prefix))
+    throw new RangeError(`topology prefix ${JSON.stringify(prefix)} is not a valid name`);
   if (stages.length === 0) throw new RangeError('topology needs at least one stage');
   if (new Set(stages).size !== stages.length) throw new RangeError('topology stages must be unique');
   if (!Number.isInteger(deliveryLimitMax) || deliveryLimitMax < 1)
@@ -78,20 +79,19 @@ export function buildTopology(params: TopologyParams): Topology {
     if (params.queueLengthMax !== undefined) args['x-max-length'] = params.queueLengthMax;
     const keys = params.bindings?.[stage] ?? [`${stage}.#`];
     for (const k of keys) {
-      if (!isTopicPattern(k)) throw new RangeError(`binding ${JSON.stringify(k)} of stage ${stage} is not valid`);
+      if (!isTopicPattern(k))
+        throw new RangeError(`binding ${JSON.stringify(k)} of stage ${stage} is not valid`);
     }
     return { stage, name: `${prefix}.${stage}`, arguments: args, exchange, bindingKeys: keys };
   });
-  const parkingQueues = stages.map(
-    (stage): QueueSpec => ({
-      stage,
-      name: `${prefix}.${stage}.parking`,
-      // Parked messages stay until an operator acts; no delivery limit, no further dead letters.
-      arguments: { 'x-queue-type': 'quorum' },
-      exchange: deadLetterExchange,
-      bindingKeys: [stage],
-    }),
-  );
+  const parkingQueues = stages.map((stage): QueueSpec => ({
+    stage,
+    name: `${prefix}.${stage}.parking`,
+    // Parked messages stay until an operator acts; no delivery limit, no further dead letters.
+    arguments: { 'x-queue-type': 'quorum' },
+    exchange: deadLetterExchange,
+    bindingKeys: [stage],
+  }));
   return { prefix, stages, exchange, deadLetterExchange, queues, parkingQueues };
 }
 

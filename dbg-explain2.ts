@@ -1,0 +1,32 @@
+import { money, timeOrderedIds } from './src/domain/index.js';
+import { openPg, migrate } from './src/db/index.js';
+import { clearingAccount, houseAccounts, LedgerWriter, openAccounts, participantAccounts } from './src/ledger/index.pg.js';
+const base = 'postgres://postgres@127.0.0.1:5432/test';
+const schema = 't_explain_dbg';
+const admin = await openPg({ url: base, schema: 'public' });
+await admin.exec(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+await admin.close();
+const db0 = await openPg({ url: base, schema, poolSizeMax: 1 });
+await migrate(db0);
+const bic = (i: number) => `P${String(i).padStart(3, '0')}DEFFXXX`;
+const specs = [...houseAccounts('EUR')];
+for (let i = 0; i < 1000; i++) specs.push(...participantAccounts(bic(i), 'EUR'));
+await openAccounts(db0, specs, 0);
+await db0.query(`UPDATE ledger_account SET net_debit_cap = 1000000000000000 WHERE kind = 'clearing'`);
+await db0.close();
+const explain = process.argv[2] === 'x';
+const url = explain ? base + '?options=' + encodeURIComponent('-c session_preload_libraries=auto_explain -c auto_explain.log_min_duration=3 -c auto_explain.log_nested_statements=on -c auto_explain.log_analyze=on') : base;
+const db = await openPg({ url, schema, poolSizeMax: 1 });
+const clock = { now: () => Date.now() };
+let k = 0;
+const mk = (n: number) => Array.from({ length: n }, () => { const i = k++; const d = i % 1000, c = (i * 7 + 1) % 1000 === d ? (d + 1) % 1000 : (i * 7 + 1) % 1000; return { kind: 'transfer' as const, key: `k${i}`, postings: [{ account: clearingAccount(bic(d), 'EUR'), amount: money('EUR', 5n) }, { account: clearingAccount(bic(c), 'EUR'), amount: money('EUR', -5n) }], links: { paymentId: `k${i}` } }; });
+let times: number[] = [];
+const w = new LedgerWriter(db, { clock, ids: timeOrderedIds(clock, 1), batchSizeMax: 1000, queueDepthMax: 1e6, onBatch: (b) => times.push(b.durationMs) });
+for (let r = 0; r < Number(process.argv[3] ?? 3); r++) {
+  times = [];
+  const t0 = performance.now();
+  await Promise.all(mk(20000).map((c) => w.submit(c)));
+  console.log('round', r, 'per s', Math.round(20000 / (performance.now() - t0) * 1000), 'avg batch ms', (times.reduce((a, b) => a + b, 0) / times.length).toFixed(1));
+}
+await w.close();
+await db.close();

@@ -1,0 +1,242 @@
+/**
+ * The generic typed reader: walks an element tree along the generated descriptor of its ISO
+ * 20022 type and builds the message-shaped model object (properties named by XML tag).
+ *
+ * - Amounts become Money here, once, through parseAmount: a currency that is not an active
+ *   ISO 4217 code with minor units, more decimals than the currency allows, or more than 18
+ *   digits is a rejection (never a rounding) naming the rule, the ISO reason code, the path and
+ *   the line.
+ * - Text is kept exactly as sent (XSD string types preserve white space); dates, booleans and
+ *   decimals are whitespace-collapsed as XML Schema defines for them.
+ * - The structure is checked again (order, occurrence, unknown elements) even though the XSD
+ *   gate ran before: the reader must never silently drop or invent a field, so anything it
+ *   cannot place is a rejection.
+ *
+ * Paths are absolute from the message root (/Document/…, /AppHdr/…), with a 1-based index on
+ * every element that may repeat: /Document/FIToFICstmrCdtTrf/CdtTrfTxInf[2]/IntrBkSttlmAmt.
+ */
+import { parseAmount, rejection, type Money, type Rejection } from '../../domain/index.js';
+import { isRepeated, type FieldDesc, type TypeDesc } from '../model/descriptor.js';
+import { TYPES } from '../model/generated/descriptors.js';
+import type { AnyXml, CurrencyDecimal } from '../model/scalars.js';
+import { RULES, type RuleId } from '../rules/catalogue.js';
+import type { XmlElement } from './tree.js';
+
+export class DecodeContext {
+  readonly rejections: Rejection[] = [];
+  reject(rule: RuleId, path: string, message: string, line?: number): void {
+    this.rejections.push(
+      rejection(rule, RULES[rule].reason, path, message, line === undefined ? undefined : { line }),
+    );
+  }
+}
+
+/** Decodes `el` as the ISO type `typeName`; rejections go to `ctx`. */
+export function decodeElement(el: XmlElement, typeName: string, path: string, ctx: DecodeContext): unknown {
+  const d = TYPES[typeName];
+  if (!d) throw new Error(`no descriptor for ISO type ${typeName}`);
+  switch (d.k) {
+    case 'seq':
+      return decodeSequence(el, d.f, path, ctx);
+    case 'choice':
+      return decodeChoice(el, d.f, path, ctx);
+    case 'any':
+      return { xml: el.children.map((c) => serialise(c)).join('') } satisfies AnyXml;
+    default:
+      return decodeLeaf(el, d, path, ctx);
+  }
+}
+
+function childPath(path: string, f: FieldDesc, index: number): string {
+  return isRepeated(f) ? `${path}/${f[0]}[${index}]` : `${path}/${f[0]}`;
+}
+
+function decodeSequence(
+  el: XmlElement,
+  fields: readonly FieldDesc[],
+  path: string,
+  ctx: DecodeContext,
+): Record<string, unknown> {
+  checkNoText(el, path, ctx);
+  const out: Record<string, unknown> = {};
+  let fi = 0;
+  const counts = new Array<number>(fields.length).fill(0);
+  for (const c of el.children) {
+    let j = fi;
+    while (j < fields.length && fields[j]![0] !== c.name) j++;
+    if (j === fields.length) {
+      const known = fields.some((f) => f[0] === c.name);
+      ctx.reject(
+        'xml.structure',
+        `${path}/${c.name}`,
+        known ? `${c.name} is out of order in ${el.name}` : `${c.name} is not an element of ${el.name}`,
+        c.line,
+      );
+      continue;
+    }
+    fi = j;
+    const f = fields[j]!;
+    const n = ++counts[j]!;
+    if (f[3] !== -1 && n > f[3]) {
+      ctx.reject('xml.structure', childPath(path, f, n), `${f[0]} occurs more than ${f[3]} time(s)`, c.line);
+      continue;
+    }
+    const v = decodeElement(c, f[1], childPath(path, f, n), ctx);
+    if (isRepeated(f)) ((out[f[0]] ??= []) as unknown[]).push(v);
+    else out[f[0]] = v;
+  }
+  fields.forEach((f, j) => {
+    if (counts[j]! < f[2])
+      ctx.reject(
+        'xml.structure',
+        `${path}/${f[0]}`,
+        `${el.name} lacks the mandatory element ${f[0]}`,
+        el.line,
+      );
+  });
+  return out;
+}
+
+function decodeChoice(
+  el: XmlElement,
+  fields: readonly FieldDesc[],
+  path: string,
+  ctx: DecodeContext,
+): Record<string, unknown> {
+  checkNoText(el, path, ctx);
+  const out: Record<string, unknown> = {};
+  const first = el.children[0];
+  if (!first) {
+    ctx.reject(
+      'xml.structure',
+      path,
+      `${el.name} must hold one of ${fields.map((f) => f[0]).join(', ')}`,
+      el.line,
+    );
+    return out;
+  }
+  const f = fields.find((x) => x[0] === first.name);
+  if (!f) {
+    ctx.reject(
+      'xml.structure',
+      `${path}/${first.name}`,
+      `${first.name} is not an element of ${el.name}`,
+      first.line,
+    );
+    return out;
+  }
+  const same = el.children.filter((c) => c.name === f[0]);
+  if (same.length !== el.children.length || (!isRepeated(f) && same.length > 1))
+    ctx.reject('xml.structure', path, `${el.name} must hold exactly one choice`, el.line);
+  if (isRepeated(f)) out[f[0]] = same.map((c, i) => decodeElement(c, f[1], `${path}/${f[0]}[${i + 1}]`, ctx));
+  else out[f[0]] = decodeElement(first, f[1], `${path}/${f[0]}`, ctx);
+  return out;
+}
+
+function checkNoText(el: XmlElement, path: string, ctx: DecodeContext): void {
+  if (el.text !== '' && !/^[ \t\r\n]*$/.test(el.text))
+    ctx.reject('xml.structure', path, `${el.name} holds text where only elements are allowed`, el.line);
+}
+
+/** XML Schema whiteSpace="collapse" for non-string primitive types. */
+function collapse(s: string): string {
+  return s.replace(/[ \t\r\n]+/g, ' ').trim();
+}
+
+function decodeLeaf(el: XmlElement, d: TypeDesc, path: string, ctx: DecodeContext): unknown {
+  if (el.children.length > 0) {
+    ctx.reject('xml.structure', path, `${el.name} must hold text, not elements`, el.line);
+    return undefined;
+  }
+  switch (d.k) {
+    case 'str':
+      if (d.enum && !d.enum.includes(el.text))
+        ctx.reject('xml.structure', path, `"${clip(el.text)}" is not one of the ${el.name} codes`, el.line);
+      return el.text;
+    case 'bool': {
+      const t = collapse(el.text);
+      if (t === 'true' || t === '1') return true;
+      if (t === 'false' || t === '0') return false;
+      ctx.reject('xml.structure', path, `"${clip(t)}" is not a boolean`, el.line);
+      return undefined;
+    }
+    case 'amt':
+      return decodeAmount(el, path, ctx);
+    case 'amt13': {
+      const c: CurrencyDecimal = { currency: el.attrs.Ccy ?? '', value: normaliseDecimal(collapse(el.text)) };
+      return c;
+    }
+    case 'dec':
+      return collapse(el.text);
+    default:
+      return collapse(el.text);
+  }
+}
+
+/**
+ * XML Schema decimal lexical forms ("+1.5", ".5", "5.") normalised to the form parseAmount reads
+ * ("1.5", "0.5", "5"); the digits are untouched, so a trailing zero still counts as a decimal.
+ */
+export function normaliseDecimal(s: string): string {
+  let t = s.startsWith('+') ? s.slice(1) : s;
+  if (t.startsWith('.')) t = `0${t}`;
+  else if (t.startsWith('-.')) t = `-0${t.slice(1)}`;
+  if (t.endsWith('.')) t = t.slice(0, -1);
+  return t;
+}
+
+function decodeAmount(el: XmlElement, path: string, ctx: DecodeContext): Money | undefined {
+  const ccy = el.attrs.Ccy;
+  if (ccy === undefined) {
+    ctx.reject('xml.structure', path, `${el.name} has no Ccy attribute`, el.line);
+    return undefined;
+  }
+  const text = normaliseDecimal(collapse(el.text));
+  const r = parseAmount(text, ccy);
+  if (r.ok) return r.value;
+  const e = r.error;
+  switch (e.kind) {
+    case 'currency':
+      ctx.reject('amount.currency', path, e.message, el.line);
+      break;
+    case 'precision':
+      ctx.reject('amount.precision', path, e.message, el.line);
+      break;
+    case 'range':
+      ctx.reject('amount.digits', path, e.message, el.line);
+      break;
+    default:
+      ctx.reject('xml.structure', path, e.message, el.line);
+  }
+  return undefined;
+}
+
+function clip(s: string): string {
+  return s.length > 40 ? `${s.slice(0, 40)}…` : s;
+}
+
+// ---- xs:any content ---------------------------------------------------------------------------
+
+function escText(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\r/g, '&#13;');
+}
+
+function escAttr(s: string): string {
+  return escText(s).replace(/"/g, '&quot;').replace(/\t/g, '&#9;').replace(/\n/g, '&#10;');
+}
+
+/**
+ * Serialises wildcard content: every element declares its own namespace as the default one,
+ * so the fragment is self-contained wherever it is written back.
+ */
+export function serialise(el: XmlElement, parentNs?: string): string {
+  const nsDecl = el.ns !== parentNs ? ` xmlns="${escAttr(el.ns)}"` : '';
+  const attrs = Object.keys(el.attrs)
+    .sort()
+    .map((k) => ` ${k}="${escAttr(el.attrs[k]!)}"`)
+    .join('');
+  const inner = el.children.length ? el.children.map((c) => serialise(c, el.ns)).join('') : escText(el.text);
+  return inner === ''
+    ? `<${el.name}${nsDecl}${attrs}/>`
+    : `<${el.name}${nsDecl}${attrs}>${inner}</${el.name}>`;
+}

@@ -1,0 +1,378 @@
+/**
+ * Settlement-selection heuristics: synchronous, deterministic, no solver.
+ *
+ * - FIFO offsetting (Bech & Soramäki, "Gridlock resolution in interbank payment systems", Bank
+ *   of Finland DP 9/2001): each sender's queue (urgent first, then arrival order) is settled as
+ *   a prefix; the last queued payment of a participant in deficit is dropped until every
+ *   participant fits. Feasible prefix vectors are closed under component-wise maximum, so the
+ *   result is the unique largest FIFO-respecting set. It is computed in exact arithmetic and
+ *   is the floor every other method must beat ("your payment waits because the one queued
+ *   ahead of it does not fit").
+ * - Greedy deficit removal: start from everything, and while a participant is in deficit drop
+ *   its smallest settled payment that covers the deficit without pushing the receiver into
+ *   deficit, else the smallest that covers it, else its largest.
+ * - Ejection chains (local search): try to add a deferred payment; if its sender falls into
+ *   deficit, repair the deficit by adding a payment into it (offsetting) or dropping one of its
+ *   payments, following the chain to the next participant in deficit, up to `depth` links,
+ *   and keep the chain when it settles more (urgent value first, then value). This finds
+ *   offsetting cycles that no single add or swap can.
+ *
+ * The heuristics work on Float64 amounts; callers re-verify in bigint (problem.ts).
+ */
+import {
+  compareScore,
+  incoming,
+  outgoing,
+  repairExact,
+  score,
+  slackExact,
+  type Problem,
+  type Score,
+} from './problem.js';
+
+/** Unique maximal FIFO-respecting (per-sender prefix) feasible set, exact. */
+export function fifoOffsetting(p: Problem): Uint8Array {
+  const queues = queuesBySender(p);
+  const sel = new Uint8Array(p.m).fill(1);
+  const slack = slackExact(p, sel);
+  const len = Int32Array.from(queues, (q) => q.length);
+  const work: number[] = [];
+  for (let i = 0; i < p.n; i++) if (slack[i]! < 0n) work.push(i);
+  while (work.length > 0) {
+    const i = work.pop()!;
+    while (slack[i]! < 0n) {
+      // A participant with no settled outgoing payment has slack = limit + inflow ≥ 0.
+      const j = queues[i]![--len[i]!]!;
+      sel[j] = 0;
+      slack[i]! += p.amount[j]!;
+      const r = p.to[j]!;
+      slack[r]! -= p.amount[j]!;
+      if (slack[r]! < 0n) work.push(r);
+    }
+  }
+  return sel;
+}
+
+function queuesBySender(p: Problem): Int32Array[] {
+  const count = new Int32Array(p.n);
+  for (let j = 0; j < p.m; j++) count[p.from[j]!]!++;
+  const queues = Array.from({ length: p.n }, (_, i) => new Int32Array(count[i]!));
+  const fill = new Int32Array(p.n);
+  for (const j of p.priority) {
+    const i = p.from[j]!;
+    queues[i]![fill[i]!++] = j;
+  }
+  return queues;
+}
+
+export function slackFloat(p: Problem, sel: Uint8Array): Float64Array {
+  const slack = Float64Array.from(p.lim);
+  for (let j = 0; j < p.m; j++) {
+    if (!sel[j]) continue;
+    slack[p.from[j]!]! -= p.v[j]!;
+    slack[p.to[j]!]! += p.v[j]!;
+  }
+  return slack;
+}
+
+/**
+ * Shared per-problem indexes for the heuristics. `guide` ranks payments by how much the LP
+ * relaxation wants them (its reduced profit per unit, 1 − y_from + y_to with duals y): local
+ * search tries high-guide payments first and repair drops low-guide ones first. Without an LP
+ * every guide is 0 and only amounts order the search.
+ */
+export interface HeuristicContext {
+  readonly outs: Int32Array[];
+  readonly ins: Int32Array[];
+  /** Deferred-payment scan order: urgent first, guide descending, value descending, index. */
+  readonly addOrder: Int32Array;
+  readonly guide: Float64Array;
+}
+
+export function heuristicContext(p: Problem, guide: Float64Array = new Float64Array(p.m)): HeuristicContext {
+  const g = guide;
+  const addOrder = Int32Array.from({ length: p.m }, (_, j) => j).sort(
+    (a, b) => p.urgent[b]! - p.urgent[a]! || g[b]! - g[a]! || p.v[b]! - p.v[a]! || a - b,
+  );
+  const ins = incoming(p);
+  for (const l of ins) l.sort((a, b) => g[b]! - g[a]! || p.v[b]! - p.v[a]! || a - b);
+  return { outs: outgoing(p), ins, addOrder, guide: g };
+}
+
+/** LP guide from row duals: round(1 − |y_from| + |y_to|) per payment (see HeuristicContext). */
+export function dualGuide(p: Problem, dual: ArrayLike<number>): Float64Array {
+  const y = Float64Array.from({ length: p.n }, (_, i) => Math.abs(dual[i] ?? 0));
+  return Float64Array.from({ length: p.m }, (_, j) => Math.round((1 - y[p.from[j]!]! + y[p.to[j]!]!) * 8) / 8);
+}
+
+/**
+ * Float repair: drops payments of participants in deficit until none is. The payment dropped
+ * is, in order of preference: non-urgent; covering the deficit; leaving its receiver in
+ * credit; lowest guide; then the smallest covering (or the largest non-covering) amount.
+ */
+export function repairFloat(p: Problem, sel: Uint8Array, slack: Float64Array, ctx: HeuristicContext): void {
+  const work: number[] = [];
+  for (let i = 0; i < p.n; i++) if (slack[i]! < 0) work.push(i);
+  while (work.length > 0) {
+    const i = work.pop()!;
+    while (slack[i]! < 0) {
+      const j = pickFloatRemoval(p, ctx, ctx.outs[i]!, sel, slack, -slack[i]!);
+      if (j < 0) break; // only possible through float rounding; exact repair follows
+      sel[j] = 0;
+      slack[i]! += p.v[j]!;
+      const r = p.to[j]!;
+      slack[r]! -= p.v[j]!;
+      if (slack[r]! < 0) work.push(r);
+    }
+  }
+}
+
+function pickFloatRemoval(
+  p: Problem,
+  ctx: HeuristicContext,
+  outs: Int32Array,
+  sel: Uint8Array,
+  slack: Float64Array,
+  deficit: number,
+): number {
+  let bestJ = -1;
+  let bestKey = [Infinity, Infinity, Infinity, Infinity, Infinity];
+  for (const j of outs) {
+    if (!sel[j]) continue;
+    const a = p.v[j]!;
+    const cover = a >= deficit;
+    const key = [
+      p.urgent[j]!,
+      cover ? 0 : 1,
+      slack[p.to[j]!]! >= a ? 0 : 1,
+      ctx.guide[j]!,
+      cover ? a : -a,
+    ];
+    if (lexLess(key, bestKey)) {
+      bestKey = key;
+      bestJ = j;
+    }
+  }
+  return bestJ;
+}
+
+function lexLess(a: readonly number[], b: readonly number[]): boolean {
+  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return a[k]! < b[k]!;
+  return false;
+}
+
+/** Greedy deficit removal from the full queue. */
+export function greedyRemoval(p: Problem, ctx: HeuristicContext): Uint8Array {
+  const sel = new Uint8Array(p.m).fill(1);
+  repairFloat(p, sel, slackFloat(p, sel), ctx);
+  return sel;
+}
+
+/** Rounds an LP relaxation up (every payment with a positive share) and repairs. */
+export function lpRounding(p: Problem, x: ArrayLike<number>, ctx: HeuristicContext): Uint8Array {
+  const sel = Uint8Array.from({ length: p.m }, (_, j) => ((x[j] ?? 0) > 1e-6 ? 1 : 0));
+  repairFloat(p, sel, slackFloat(p, sel), ctx);
+  return sel;
+}
+
+export interface ImproveOptions {
+  /** Links in one ejection chain. */
+  readonly depth: number;
+  /** Candidates tried per link and per kind (add / drop). */
+  readonly width: number;
+  /** Work budget: chain evaluations over the whole call (deterministic, machine-independent). */
+  readonly evalsMax: number;
+  readonly passesMax: number;
+}
+
+export const IMPROVE_DEFAULTS: ImproveOptions = { depth: 4, width: 4, evalsMax: 4_000_000, passesMax: 20 };
+
+/**
+ * Ejection-chain local search on a (float-)feasible selection, in place. Returns the number of
+ * improving chains applied.
+ *
+ * A chain starts by settling a deferred payment; while some participant q is in deficit it
+ * either settles a deferred payment into q (offsetting; its sender may fall into deficit
+ * next), drops one of q's payments covering the deficit (receivers that stay in credit
+ * first; otherwise the receiver is next), or drops a smaller one of q's payments whose
+ * receiver stays in credit and goes on repairing q. A chain is kept when no participant is
+ * left in deficit and it settles more: urgent value first, then value.
+ */
+export function improve(
+  p: Problem,
+  sel: Uint8Array,
+  ctx: HeuristicContext,
+  opts: ImproveOptions = IMPROVE_DEFAULTS,
+): number {
+  const { from, to, v, urgent } = p;
+  const { outs, ins } = ctx;
+  const slack = slackFloat(p, sel);
+  const log: number[] = [];
+  let evals = 0;
+
+  const flip = (j: number): void => {
+    if (sel[j]) {
+      sel[j] = 0;
+      slack[from[j]!]! += v[j]!;
+      slack[to[j]!]! -= v[j]!;
+    } else {
+      sel[j] = 1;
+      slack[from[j]!]! -= v[j]!;
+      slack[to[j]!]! += v[j]!;
+    }
+  };
+  const toggle = (j: number): void => {
+    flip(j);
+    log.push(j);
+  };
+  const undo = (mark: number): void => {
+    while (log.length > mark) flip(log.pop()!);
+  };
+  const positive = (gu: number, gv: number): boolean => gu > 0 || (gu === 0 && gv > 0);
+
+  // Repairs the deficit of participant q; (gu, gv) is the chain's gain so far.
+  const fix = (q: number, gu: number, gv: number, depth: number): boolean => {
+    evals++;
+    const deficit = -slack[q]!;
+    if (deficit <= 0) return positive(gu, gv);
+    if (depth === 0 || evals > opts.evalsMax) return false;
+    // (a) offset: settle a deferred payment into q
+    let tried = 0;
+    for (const k of ins[q]!) {
+      if (sel[k]) continue;
+      if (tried >= opts.width) break;
+      const t = from[k]!;
+      if (depth === 1 && (slack[t]! < v[k]! || v[k]! < deficit)) continue;
+      tried++;
+      const mark = log.length;
+      toggle(k);
+      const nu = gu + (urgent[k] ? v[k]! : 0);
+      const nv = gv + v[k]!;
+      const ok = slack[t]! >= 0 ? fix(q, nu, nv, depth - 1) : slack[q]! >= 0 && fix(t, nu, nv, depth - 1);
+      if (ok) return true;
+      undo(mark);
+    }
+    // (b) drop one of q's payments covering the deficit, smallest first, safe receivers first
+    const o = outs[q]!;
+    let lo = 0;
+    let hi = o.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (v[o[mid]!]! >= deficit) hi = mid;
+      else lo = mid + 1;
+    }
+    for (const safeSweep of [true, false]) {
+      if (!safeSweep && depth === 1) break;
+      tried = 0;
+      for (let idx = lo; idx < o.length && tried < opts.width; idx++) {
+        const k = o[idx]!;
+        if (!sel[k]) continue;
+        const r = to[k]!;
+        if (slack[r]! >= v[k]! !== safeSweep) continue;
+        const nu = gu - (urgent[k] ? v[k]! : 0);
+        const nv = gv - v[k]!;
+        if (safeSweep && !positive(nu, nv)) {
+          if (urgent[k]) continue;
+          break; // ascending amounts: every later drop loses more
+        }
+        tried++;
+        const mark = log.length;
+        toggle(k);
+        if (safeSweep || fix(r, nu, nv, depth - 1)) return true;
+        undo(mark);
+      }
+    }
+    // (c) drop a smaller payment of q whose receiver stays in credit, and keep repairing q
+    if (depth > 1) {
+      tried = 0;
+      for (let idx = lo - 1; idx >= 0 && tried < 2; idx--) {
+        const k = o[idx]!;
+        if (!sel[k] || slack[to[k]!]! < v[k]!) continue;
+        const nu = gu - (urgent[k] ? v[k]! : 0);
+        const nv = gv - v[k]!;
+        if (!positive(nu, nv)) continue;
+        tried++;
+        const mark = log.length;
+        toggle(k);
+        if (fix(q, nu, nv, depth - 1)) return true;
+        undo(mark);
+      }
+    }
+    return false;
+  };
+
+  let moves = 0;
+  for (let pass = 0, improved = true; improved && pass < opts.passesMax && evals <= opts.evalsMax; pass++) {
+    improved = false;
+    for (const j of ctx.addOrder) {
+      if (sel[j]) continue;
+      if (evals > opts.evalsMax) break;
+      const mark = log.length;
+      toggle(j);
+      const s = from[j]!;
+      const gu = urgent[j] ? v[j]! : 0;
+      if (slack[s]! >= 0 || fix(s, gu, v[j]!, opts.depth)) {
+        moves++;
+        improved = true;
+        log.length = 0;
+      } else undo(mark);
+    }
+  }
+  return moves;
+}
+
+export interface Candidate {
+  readonly source: string;
+  readonly sel: Uint8Array;
+  readonly score: Score;
+}
+
+/**
+ * Turns a float-feasible selection into an exactly feasible one (repairing when floating point
+ * was not exact) and scores it.
+ */
+export function candidate(p: Problem, source: string, sel: Uint8Array): Candidate {
+  repairExact(p, sel);
+  return { source, sel, score: score(p, sel) };
+}
+
+/** Best candidate by score; on equal scores the earlier one wins (deterministic). */
+export function best(cands: readonly Candidate[]): Candidate {
+  let b = cands[0]!;
+  for (const c of cands) if (compareScore(c.score, b.score) > 0) b = c;
+  return b;
+}
+
+export interface HeuristicRun {
+  readonly best: Candidate;
+  readonly fifo: Candidate;
+  readonly candidates: readonly Candidate[];
+}
+
+/**
+ * Runs the heuristics and local search from several starts (plus `starts` such as an LP
+ * rounding) and returns the best exact candidate. Never worse than the FIFO-offsetting set,
+ * which is always a candidate. With an LP guide the guided starts are enough; without one,
+ * greedy removal and the empty selection add diversity.
+ */
+export function runHeuristics(
+  p: Problem,
+  ctx: HeuristicContext,
+  starts: ReadonlyArray<{ source: string; sel: Uint8Array }> = [],
+  opts: ImproveOptions = IMPROVE_DEFAULTS,
+): HeuristicRun {
+  const fifoSel = fifoOffsetting(p);
+  const fifo: Candidate = { source: 'fifo-offsetting', sel: fifoSel, score: score(p, fifoSel) };
+  const cands: Candidate[] = [fifo];
+  const polish = (source: string, sel: Uint8Array): void => {
+    improve(p, sel, ctx, opts);
+    cands.push(candidate(p, source, sel));
+  };
+  for (const s of starts) polish(`${s.source}+local-search`, s.sel.slice());
+  polish('fifo-offsetting+local-search', fifoSel.slice());
+  if (starts.length === 0) {
+    polish('greedy-removal+local-search', greedyRemoval(p, ctx));
+    polish('local-search', new Uint8Array(p.m));
+  }
+  return { best: best(cands), fifo, candidates: cands };
+}

@@ -1,0 +1,465 @@
+/**
+ * Settlement selection for one cycle: which queued payments settle together so that no
+ * participant ends beyond its limit, settling as much value as possible (urgent value first).
+ *
+ * Pipeline (the research note's recommendation, §3.4):
+ *  1. All fit: if the whole queue nets within every limit, settle everything — O(n + m).
+ *  2. Floor: the FIFO-offsetting set (exact); every later stage must beat it.
+ *  3. Heuristics: greedy removal, LP rounding and ejection-chain local search from each start.
+ *  4. Optimiser: HiGHS on the 0-1 program, started from the best heuristic, under a time or
+ *     work limit; its incumbent is polished by local search.
+ *  5. Bound: the smallest of the trivial bound, the exact LP (Lagrangian) bound and HiGHS's
+ *     widened MIP bound; the published gap is (bound − settled) / bound.
+ * The chosen selection is re-verified in bigint (problem.ts) before it is returned; positions
+ * are asserted to sum to zero and to respect every limit.
+ *
+ * `selectHeuristic` is the synchronous core (no solver); `selectSettlement` adds the solver.
+ */
+import { assert } from '../domain/index.js';
+import {
+  best,
+  candidate,
+  dualGuide,
+  heuristicContext,
+  improve,
+  IMPROVE_DEFAULTS,
+  lpRounding,
+  runHeuristics,
+  type Candidate,
+  type ImproveOptions,
+} from './heuristics.js';
+import {
+  loadHighs,
+  lpRelaxation,
+  resetHighs,
+  solveMip,
+  widenedBound,
+  type LpRelaxation,
+  type MipOutcome,
+} from './optimiser.js';
+import { assertSumsToZero, ratioText } from './positions.js';
+import {
+  compareScore,
+  indexProblem,
+  type Problem,
+  type Score,
+  type SettlementInstance,
+  type SettlementPayment,
+} from './problem.js';
+
+export type SelectionMethod =
+  /** everything fitted: optimal by construction */
+  | 'all-fit'
+  /** proven optimal by HiGHS (lexicographic objective) */
+  | 'exact'
+  /** HiGHS's incumbent (or its polish) under a binding time or work limit */
+  | 'optimiser'
+  /** a heuristic's selection (HiGHS not used, not available, or not better) */
+  | 'heuristic';
+
+export type BoundSource = 'all-fit' | 'trivial' | 'lp-dual' | 'mip-dual';
+
+export interface SettlementSelection {
+  readonly currency: string;
+  /** Payment ids in instance order. */
+  readonly settled: readonly string[];
+  readonly deferred: readonly string[];
+  readonly settledValue: bigint;
+  readonly urgentSettledValue: bigint;
+  /** Every participant (listed first, then the others in order of appearance): net credit +, net debit −. */
+  readonly positions: ReadonlyMap<string, bigint>;
+  /** Proven upper bound on the value any feasible selection can settle. */
+  readonly upperBound: bigint;
+  readonly boundSource: BoundSource;
+  /** (upperBound − settledValue) / upperBound, 6 decimals, rounded up. */
+  readonly gap: string;
+  readonly method: SelectionMethod;
+  /** Which stage produced the selection (e.g. 'fifo-offsetting', 'mip', 'local-search'). */
+  readonly source: string;
+  /** True when the selection is proven lexicographically optimal. */
+  readonly optimal: boolean;
+  /** Value of the FIFO-offsetting floor, for reports ("the engine settled X more"). */
+  readonly fifoValue: bigint;
+  readonly solver?: SolverReport;
+}
+
+export interface SolverReport {
+  readonly lpStatus?: string;
+  readonly mipStatus?: string;
+  readonly mipRuntimeMs?: number;
+  readonly mipNodes?: number;
+  readonly error?: string;
+  readonly rins?: string;
+}
+
+export interface SelectionOptions {
+  /** Wall-clock budget for the solver (ms). Not used when `deterministic`. */
+  readonly timeLimitMs: number;
+  /** Largest queue (payments) given to the MIP; larger ones get heuristics + LP bound. */
+  readonly exactMaxPayments?: number;
+  /** Largest queue for which the LP relaxation (bound, rounding start) is computed. */
+  readonly lpMaxPayments?: number;
+  /**
+   * Work limits instead of wall-clock: the same instance gives the same selection on every
+   * machine. The MIP then runs only up to `exactMaxPayments` (default 1,000) and `mipNodesMax`
+   * (default 2,000) branch-and-bound nodes.
+   */
+  readonly deterministic?: boolean;
+  readonly mipNodesMax?: number;
+  /** Relative gap at which HiGHS may stop early (default 0: prove optimality). */
+  readonly mipRelGap?: number;
+  /** Monotonic milliseconds (e.g. performance.now), so heuristics and solver share the budget. */
+  readonly clock?: () => number;
+  readonly improve?: Partial<ImproveOptions>;
+}
+
+export const SELECTION_DEFAULTS = {
+  timeLimitMs: 5_000,
+  exactMaxPayments: 20_000,
+  deterministicExactMaxPayments: 1_000,
+  deterministicMipNodesMax: 2_000,
+  lpMaxPayments: 200_000,
+} as const;
+
+/** Share of the remaining budget given to stage 1 (urgent value) when urgent payments compete. */
+const URGENT_STAGE_SHARE = 0.4;
+
+/** Synchronous selection without the solver: all-fit, FIFO floor, heuristics, trivial bound. */
+export function selectHeuristic(
+  instance: SettlementInstance,
+  opts: { improve?: Partial<ImproveOptions> } = {},
+): SettlementSelection {
+  const fit = allFit(instance);
+  if (fit) return fit;
+  const p = indexProblem(instance);
+  const ctx = heuristicContext(p);
+  const run = runHeuristics(p, ctx, [], { ...IMPROVE_DEFAULTS, ...opts.improve });
+  return build(p, run.best, {
+    method: 'heuristic',
+    optimal: false,
+    bound: trivialBound(p),
+    boundSource: 'trivial',
+    fifoValue: run.fifo.score.value,
+  });
+}
+
+/** Selection with HiGHS (see module comment). Never worse than `selectHeuristic`'s floor. */
+export async function selectSettlement(
+  instance: SettlementInstance,
+  opts: SelectionOptions,
+): Promise<SettlementSelection> {
+  const fit = allFit(instance);
+  if (fit) return fit;
+  const started = opts.clock?.();
+  const p = indexProblem(instance);
+  const improveOpts = { ...IMPROVE_DEFAULTS, ...opts.improve };
+  const deterministic = opts.deterministic ?? false;
+  const exactMax =
+    opts.exactMaxPayments ??
+    (deterministic ? SELECTION_DEFAULTS.deterministicExactMaxPayments : SELECTION_DEFAULTS.exactMaxPayments);
+  const lpMax = opts.lpMaxPayments ?? SELECTION_DEFAULTS.lpMaxPayments;
+  const nodesMax = opts.mipNodesMax ?? (deterministic ? SELECTION_DEFAULTS.deterministicMipNodesMax : undefined);
+  let solverSpentS = 0;
+  const remainingS = (): number | undefined => {
+    if (deterministic) return undefined;
+    const spentS = opts.clock && started !== undefined ? (opts.clock() - started) / 1000 : solverSpentS;
+    return Math.max(opts.timeLimitMs / 1000 - spentS, 0.001);
+  };
+
+  let bound = trivialBound(p);
+  let boundSource: BoundSource = 'trivial';
+  const report: { -readonly [K in keyof SolverReport]: SolverReport[K] } = {};
+
+  let highs: Awaited<ReturnType<typeof loadHighs>> | undefined;
+  try {
+    highs = await loadHighs();
+  } catch (e) {
+    report.error = `HiGHS unavailable: ${errorText(e)}`;
+  }
+
+  let lp: LpRelaxation | undefined;
+  if (highs && p.m <= lpMax) {
+    try {
+      lp = lpRelaxation(highs, p, remainingS());
+      solverSpentS += lp.runtimeS;
+      report.lpStatus = lp.status;
+      if (lp.bound !== undefined && lp.bound < bound) {
+        bound = lp.bound;
+        boundSource = 'lp-dual';
+      }
+    } catch (e) {
+      report.error = `LP relaxation failed: ${errorText(e)}`;
+      resetHighs();
+      highs = undefined;
+    }
+  }
+
+  const ctx = heuristicContext(p, lp?.dual ? dualGuide(p, lp.dual) : undefined);
+  const starts = lp?.x ? [{ source: 'lp-rounding', sel: lpRounding(p, lp.x, ctx) }] : [];
+  const run = runHeuristics(p, ctx, starts, improveOpts);
+  let incumbent = run.best;
+  let method: SelectionMethod = 'heuristic';
+  let optimal = false;
+
+  if (highs && p.m <= exactMax) {
+    try {
+      const relGap = opts.mipRelGap ?? 0;
+      // Stage 1 (only when urgent payments compete): the most urgent value that can settle.
+      let urgentProven = !p.anyUrgent || incumbent.score.urgent === p.grossUrgent;
+      if (!urgentProven) {
+        const rem = remainingS();
+        const out = solveMip(highs, p, {
+          objective: 'urgent',
+          start: incumbent.sel,
+          relGap: 0,
+          ...(rem !== undefined ? { timeLimitS: rem * URGENT_STAGE_SHARE } : {}),
+          ...(nodesMax !== undefined ? { nodesMax } : {}),
+        });
+        solverSpentS += out.runtimeS;
+        const c = polished(p, 'mip-urgent', out, ctx, improveOpts);
+        if (c && compareScore(c.score, incumbent.score) > 0) incumbent = c;
+        urgentProven = out.optimal && c !== undefined && c.score.urgent >= incumbent.score.urgent;
+        report.mipStatus = out.status;
+      }
+      // Stage 2: the most value, keeping the urgent value reached.
+      const urgentFloor = p.anyUrgent ? incumbent.score.urgent : 0n;
+      // 2a: relaxation-induced neighbourhood (RINS): payments on which the LP and the
+      // incumbent agree stay fixed, HiGHS re-optimises the others.
+      if (lp?.x && process.env.RINS) {
+        const x = lp.x;
+        const fixed = Uint8Array.from(incumbent.sel, (s, j) => (Math.abs(x[j]! - s) < 1e-6 ? 1 : 0));
+        const remA = remainingS();
+        const outA = solveMip(highs, p, {
+          objective: 'value',
+          urgentFloor,
+          start: incumbent.sel,
+          relGap,
+          fixed,
+          fixTo: incumbent.sel,
+          ...(remA !== undefined ? { timeLimitS: remA * Number(process.env.RINS) } : {}),
+          ...(nodesMax !== undefined ? { nodesMax } : {}),
+        });
+        solverSpentS += outA.runtimeS;
+        const cA = polished(p, 'rins', outA, ctx, improveOpts);
+        report.rins = `${outA.status} free=${fixed.length - fixed.reduce((a, b) => a + b, 0)}`;
+        if (cA && compareScore(cA.score, incumbent.score) > 0) incumbent = cA;
+      }
+      const rem = remainingS();
+      const out = solveMip(highs, p, {
+        objective: 'value',
+        urgentFloor,
+        start: incumbent.sel,
+        relGap,
+        ...(rem !== undefined ? { timeLimitS: rem } : {}),
+        ...(nodesMax !== undefined ? { nodesMax } : {}),
+      });
+      solverSpentS += out.runtimeS;
+      report.mipStatus = report.mipStatus ? `${report.mipStatus}/${out.status}` : out.status;
+      report.mipRuntimeMs = Math.round(out.runtimeS * 1000);
+      if (out.nodes !== undefined) report.mipNodes = out.nodes;
+      const c = polished(p, 'mip', out, ctx, improveOpts);
+      if (c && compareScore(c.score, incumbent.score) >= 0) {
+        const provenHere = out.optimal && relGap === 0 && urgentProven && c.repaired === 0;
+        if (compareScore(c.score, incumbent.score) > 0 || provenHere) {
+          incumbent = c;
+          method = provenHere ? 'exact' : 'optimiser';
+          optimal = provenHere;
+        }
+      }
+      // The MIP bound bounds the unconstrained value only when no urgent floor was imposed.
+      if (out.dualBound !== undefined && urgentFloor === 0n) {
+        const mipBound = widenedBound(p, out.dualBound);
+        if (mipBound < bound && mipBound >= incumbent.score.value) {
+          bound = mipBound;
+          boundSource = 'mip-dual';
+        }
+      }
+    } catch (e) {
+      report.error = `MIP failed: ${errorText(e)}`;
+      resetHighs();
+    }
+  }
+  if (!optimal && incumbent.score.value === bound && !p.anyUrgent) optimal = true;
+  return build(p, incumbent, {
+    method,
+    optimal,
+    bound,
+    boundSource,
+    fifoValue: run.fifo.score.value,
+    solver: report,
+  });
+}
+
+/** A MIP solution, made exactly feasible and polished by local search; undefined if none. */
+function polished(
+  p: Problem,
+  source: string,
+  out: MipOutcome,
+  ctx: ReturnType<typeof heuristicContext>,
+  improveOpts: ImproveOptions,
+): (Candidate & { repaired: number }) | undefined {
+  if (!out.sel) return undefined;
+  const raw = candidate(p, source, out.sel.slice());
+  const repaired = raw.sel.some((x, j) => x !== out.sel![j]) ? 1 : 0;
+  const moreSel = raw.sel.slice();
+  improve(p, moreSel, ctx, improveOpts);
+  const more = candidate(p, `${source}+local-search`, moreSel);
+  const b = best([raw, more]);
+  return { ...b, repaired: b === raw ? repaired : 1 };
+}
+
+/**
+ * Cheap valid bound: participant i can pay out at most min(its queued outflow, L_i + its queued
+ * inflow), and the settled value is the sum of what the participants pay.
+ */
+export function trivialBound(p: Problem): bigint {
+  const out = new Array<bigint>(p.n).fill(0n);
+  const inn = new Array<bigint>(p.n).fill(0n);
+  for (let j = 0; j < p.m; j++) {
+    out[p.from[j]!]! += p.amount[j]!;
+    inn[p.to[j]!]! += p.amount[j]!;
+  }
+  let total = 0n;
+  for (let i = 0; i < p.n; i++) {
+    const cap = p.limit[i]! + inn[i]!;
+    total += out[i]! < cap ? out[i]! : cap;
+  }
+  return total;
+}
+
+/**
+ * Fast path: when the whole queue nets within every limit, settle everything. O(n + m), no
+ * indexing beyond one Map of positions.
+ */
+function allFit(instance: SettlementInstance): SettlementSelection | undefined {
+  const positions = new Map<string, bigint>();
+  const limits = new Map<string, bigint>();
+  for (const p of instance.participants) {
+    assert(!limits.has(p.id), () => `participant ${p.id} is listed twice`);
+    assert(p.limit >= 0n, () => `participant ${p.id} has a negative limit`);
+    limits.set(p.id, p.limit);
+    positions.set(p.id, 0n);
+  }
+  let gross = 0n;
+  let grossUrgent = 0n;
+  for (const pay of instance.payments) {
+    const a = pay.amount;
+    assert(a > 0n, () => `payment ${pay.id} has a non-positive amount`);
+    assert(pay.from !== pay.to, () => `payment ${pay.id} is from ${pay.from} to itself`);
+    positions.set(pay.from, (positions.get(pay.from) ?? 0n) - a);
+    positions.set(pay.to, (positions.get(pay.to) ?? 0n) + a);
+    gross += a;
+    if (pay.urgent) grossUrgent += a;
+  }
+  for (const [id, pos] of positions) if (-pos > (limits.get(id) ?? 0n)) return undefined;
+  assertSumsToZero(positions, instance.currency);
+  const settled = instance.payments.map((pay) => pay.id);
+  assert(new Set(settled).size === settled.length, 'payment ids are not unique');
+  return {
+    currency: instance.currency,
+    settled,
+    deferred: [],
+    settledValue: gross,
+    urgentSettledValue: grossUrgent,
+    positions,
+    upperBound: gross,
+    boundSource: 'all-fit',
+    gap: ratioText({ numerator: 0n, denominator: 1n }, 6, 'up'),
+    method: 'all-fit',
+    source: 'all-fit',
+    optimal: true,
+    fifoValue: gross,
+  };
+}
+
+function build(
+  p: Problem,
+  chosen: { source: string; sel: Uint8Array; score: Score },
+  meta: {
+    method: SelectionMethod;
+    optimal: boolean;
+    bound: bigint;
+    boundSource: BoundSource;
+    fifoValue: bigint;
+    solver?: SolverReport;
+  },
+): SettlementSelection {
+  const { sel } = chosen;
+  const pos = new Array<bigint>(p.n).fill(0n);
+  const settled: string[] = [];
+  const deferred: string[] = [];
+  let value = 0n;
+  let urgent = 0n;
+  for (let j = 0; j < p.m; j++) {
+    const id = p.instance.payments[j]!.id;
+    if (!sel[j]) {
+      deferred.push(id);
+      continue;
+    }
+    settled.push(id);
+    const a = p.amount[j]!;
+    pos[p.from[j]!]! -= a;
+    pos[p.to[j]!]! += a;
+    value += a;
+    if (p.urgent[j]) urgent += a;
+  }
+  const positions = new Map<string, bigint>();
+  for (let i = 0; i < p.n; i++) {
+    // exact feasibility of what leaves the engine, against the clamped (≤ declared) limit
+    assert(-pos[i]! <= p.limit[i]!, () => `selection leaves ${p.participantIds[i]} beyond its limit`);
+    positions.set(p.participantIds[i]!, pos[i]!);
+  }
+  assertSumsToZero(positions, p.instance.currency);
+  assert(value === chosen.score.value && urgent === chosen.score.urgent, 'selection score mismatch');
+  assert(meta.bound >= value, () => `upper bound ${meta.bound} below settled value ${value}`);
+  const gap =
+    meta.bound === 0n
+      ? ratioText({ numerator: 0n, denominator: 1n }, 6, 'up')
+      : ratioText({ numerator: meta.bound - value, denominator: meta.bound }, 6, 'up');
+  return {
+    currency: p.instance.currency,
+    settled,
+    deferred,
+    settledValue: value,
+    urgentSettledValue: urgent,
+    positions,
+    upperBound: meta.bound,
+    boundSource: meta.boundSource,
+    gap,
+    method: meta.method,
+    source: chosen.source,
+    optimal: meta.optimal,
+    fifoValue: meta.fifoValue,
+    ...(meta.solver ? { solver: meta.solver } : {}),
+  };
+}
+
+/**
+ * Removes a defaulting participant and every payment it sends or receives; the rest of the
+ * queue is then re-selected (re-netted) as a cycle of its own. Removing an id that is not in the
+ * instance changes nothing.
+ */
+export function removeDefaulter(
+  instance: SettlementInstance,
+  participantId: string,
+): { instance: SettlementInstance; removedPaymentIds: string[] } {
+  const removedPaymentIds: string[] = [];
+  const payments: SettlementPayment[] = [];
+  instance.payments.forEach((pay, j) => {
+    if (pay.from === participantId || pay.to === participantId) removedPaymentIds.push(pay.id);
+    // keep each survivor's arrival order even though its array position changes
+    else payments.push(pay.order === undefined ? { ...pay, order: j } : pay);
+  });
+  return {
+    instance: {
+      currency: instance.currency,
+      participants: instance.participants.filter((p) => p.id !== participantId),
+      payments,
+    },
+    removedPaymentIds,
+  };
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}

@@ -1,0 +1,314 @@
+/**
+ * Statement ingestion: from the statements a bank sent (possibly overlapping, repeated, mixing
+ * pending and booked entries, with batch bookings) to one de-duplicated list of statement lines,
+ * plus the balance proofs.
+ *
+ * - De-duplication. Statements are taken in order (FrToDt, sequence number, id). An entry is
+ *   identified by its AcctSvcrRef (ISO 20022: "unique reference, as assigned by the account
+ *   servicer"), else by its NtryRef (when `dedupeByEntryRef`), else by its content. The same
+ *   identity seen in a later statement is the same entry and is kept once; within one statement
+ *   every entry counts (a bank repeating a reference inside one statement is a duplicate to
+ *   report, not to hide). A pending entry later seen booked is replaced by the booked one. Two
+ *   entries with one identity but different amounts are both kept, so the duplicate surfaces as a
+ *   break and the balance proof fails rather than an amount being silently chosen.
+ * - Batch bookings. An entry with several TxDtls is expanded into one line per transaction, each
+ *   carrying `batchOf`; when the details do not add up to the entry amount (or NbOfTxs disagrees)
+ *   the difference is a `batchTotalMismatch`. Without amounts on every detail the entry stays one
+ *   line (its detail may come later in a camt.054, ISO 20022 usage "batch booking").
+ * - Balance proof. Per statement: opening (OPBD/PRCD) + Σ booked entries = closing (CLBD). Over
+ *   the account: the first statement's opening + Σ de-duplicated booked entries = the last
+ *   statement's closing. Pending entries are outside booked balances.
+ */
+import { assert } from '../domain/index.js';
+import { normalizeCounterparty, normalizeRef, REF_KINDS } from './references.js';
+import { signed } from './sides.js';
+import type {
+  BatchMismatch,
+  BalanceCheck,
+  Direction,
+  References,
+  Statement,
+  StatementEntry,
+  StatementLine,
+  StatementProof,
+} from './types.js';
+
+export interface IngestOptions {
+  readonly dedupeByEntryRef: boolean;
+}
+
+export interface Ingested {
+  readonly account: string;
+  readonly currency: string;
+  /** Statement ids in processing order. */
+  readonly statementIds: readonly string[];
+  /** De-duplicated entries. */
+  readonly entryCount: number;
+  readonly lines: StatementLine[];
+  readonly batchMismatches: BatchMismatch[];
+  readonly proofs: StatementProof[];
+  readonly balance: Omit<BalanceCheck, 'ledgerBalance' | 'ledgerDifference'>;
+  readonly duplicateEntriesDropped: number;
+  readonly pendingSuperseded: number;
+}
+
+interface Kept {
+  entry: StatementEntry;
+  readonly statementId: string;
+  readonly index: number;
+  inBalanced: boolean;
+}
+
+interface Identity {
+  readonly sightings: Kept[];
+  /** The statement being read and how many sightings of this identity it has shown so far. */
+  statement: string;
+  occurrence: number;
+}
+
+function compareStatements(a: Statement, b: Statement): number {
+  const fa = a.fromDate ?? '';
+  const fb = b.fromDate ?? '';
+  if (fa !== fb) return fa < fb ? -1 : 1;
+  const sa = a.sequence ?? -1;
+  const sb = b.sequence ?? -1;
+  if (sa !== sb) return sa - sb;
+  const ta = a.toDate ?? '';
+  const tb = b.toDate ?? '';
+  if (ta !== tb) return ta < tb ? -1 : 1;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+function refsSignature(refs: References): string {
+  let s = '';
+  for (const k of REF_KINDS) s += `${normalizeRef(k, refs[k]) ?? ''}|`;
+  return s;
+}
+
+/** What makes two sightings of one entry the same booking (status and dates may move on). */
+function bookingSignature(e: StatementEntry): string {
+  let s = `${e.amount}|${e.direction}|${e.reversal ? 'R' : ''}`;
+  for (const t of e.transactions ?? []) s += `;${t.amount ?? ''}${t.direction ?? ''}`;
+  return s;
+}
+
+function contentKey(e: StatementEntry): string {
+  let s = `C|${bookingSignature(e)}|${e.bookingDate}|${e.valueDate ?? ''}|${refsSignature(e.refs)}${normalizeCounterparty(e.counterparty) ?? ''}`;
+  for (const t of e.transactions ?? []) s += `;${refsSignature(t.refs)}`;
+  return s;
+}
+
+function mergeRefs(base: References, over: References): References {
+  const out: Record<string, string> = {};
+  for (const k of REF_KINDS) {
+    const v = over[k] ?? base[k];
+    if (v !== undefined) out[k] = v;
+  }
+  return out as References;
+}
+
+function withMsgId(refs: References, msgId: string | undefined): References {
+  return msgId !== undefined && refs.msgId === undefined ? { ...refs, msgId } : refs;
+}
+
+function line(
+  statementId: string,
+  account: string,
+  currency: string,
+  e: StatementEntry,
+  valueDate: string,
+  id: string,
+  entryRef: string | undefined,
+  amount: bigint,
+  direction: Direction,
+  refs: References,
+  counterparty: string | undefined,
+  batchOf: string | undefined,
+): StatementLine {
+  // Every field is always present (undefined when absent) so that all lines share one shape.
+  return {
+    id,
+    entryRef,
+    statementId,
+    account,
+    currency,
+    amount,
+    direction,
+    status: e.status,
+    bookingDate: e.bookingDate,
+    valueDate,
+    refs,
+    counterparty,
+    reversal: e.reversal === true,
+    batchOf,
+  };
+}
+
+function mismatchOf(
+  entryId: string,
+  statementId: string,
+  e: StatementEntry,
+  valueDate: string,
+  difference: bigint,
+  reason: string,
+): BatchMismatch {
+  return { entryId, statementId, difference, direction: e.direction, bookingDate: e.bookingDate, valueDate, reason };
+}
+
+export function ingestStatements(statements: readonly Statement[], opts: IngestOptions): Ingested {
+  assert(statements.length > 0, 'reconciliation needs at least one statement');
+  const account = statements[0]!.account;
+  const currency = statements[0]!.currency;
+  for (const s of statements) {
+    assert(s.account === account, () => `statement ${s.id} is for ${s.account}, not ${account}`);
+    assert(s.currency === currency, () => `statement ${s.id} is in ${s.currency}, not ${currency}`);
+  }
+  const ordered = [...statements].sort(compareStatements);
+
+  // Per-statement balance proofs, on the statement as sent.
+  const proofs: StatementProof[] = [];
+  for (const st of ordered) {
+    if (st.openingBalance === undefined || st.closingBalance === undefined) continue;
+    let movement = 0n;
+    for (const e of st.entries) if (e.status === 'BOOK') movement += signed(e.amount, e.direction);
+    const expected = st.openingBalance + movement;
+    proofs.push({
+      statementId: st.id,
+      ...(st.sequence !== undefined ? { sequence: st.sequence } : {}),
+      entries: st.entries.length,
+      openingBalance: st.openingBalance,
+      bookedMovement: movement,
+      expectedClosing: expected,
+      statedClosing: st.closingBalance,
+      difference: expected - st.closingBalance,
+    });
+  }
+
+  // De-duplication across statements. One map per kind of identity (no key concatenation on the
+  // hot path); each identity keeps its sightings in order, and the n-th sighting of an identity
+  // within a statement is the same entry as the n-th sighting within any other statement.
+  const byIdentity = [new Map<string, Identity>(), new Map<string, Identity>(), new Map<string, Identity>()];
+  const kept: Kept[] = [];
+  let dropped = 0;
+  let superseded = 0;
+  for (const st of ordered) {
+    const balanced = st.openingBalance !== undefined && st.closingBalance !== undefined;
+    const entries = st.entries;
+    for (let index = 0; index < entries.length; index++) {
+      const entry = entries[index]!;
+      if (!(entry.amount > 0n)) assert(false, `statement ${st.id} entry ${index + 1} has a non-positive amount`);
+      const svcr = normalizeRef('acctSvcrRef', entry.refs.acctSvcrRef);
+      const ntry = opts.dedupeByEntryRef ? entry.entryRef?.trim() || undefined : undefined;
+      const kind = svcr !== undefined ? 0 : ntry !== undefined ? 1 : 2;
+      const key = svcr ?? ntry ?? contentKey(entry);
+      const map = byIdentity[kind]!;
+      let ident = map.get(key);
+      if (!ident) {
+        ident = { sightings: [], statement: st.id, occurrence: 0 };
+        map.set(key, ident);
+      } else if (ident.statement !== st.id) {
+        ident.statement = st.id;
+        ident.occurrence = 0;
+      }
+      const occ = ident.occurrence++;
+      const seen = ident.sightings[occ];
+      if (seen && seen.statementId !== st.id && bookingSignature(seen.entry) === bookingSignature(entry)) {
+        if (seen.entry.status === 'PDNG' && entry.status === 'BOOK') {
+          seen.entry = entry;
+          superseded++;
+        } else dropped++;
+        seen.inBalanced ||= balanced;
+        continue;
+      }
+      const rec: Kept = { entry, statementId: st.id, index, inBalanced: balanced };
+      // A differing booking under one identity is kept as a further sighting: both become lines.
+      if (seen) ident.sightings.push(rec);
+      else ident.sightings[occ] = rec;
+      kept.push(rec);
+    }
+  }
+
+  // Ids, expansion, batch checks.
+  const used = new Set<string>();
+  const uniqueId = (statementId: string, base: string): string => {
+    let id = used.has(base) ? `${statementId}:${base}` : base;
+    for (let n = 2; used.has(id); n++) id = `${statementId}:${base}~${n}`;
+    used.add(id);
+    return id;
+  };
+  const lines: StatementLine[] = [];
+  const batchMismatches: BatchMismatch[] = [];
+  let movement = 0n;
+  let outside = 0;
+  for (const k of kept) {
+    const e = k.entry;
+    const svcr = normalizeRef('acctSvcrRef', e.refs.acctSvcrRef);
+    const entryRef = e.entryRef?.trim() || undefined;
+    const id = uniqueId(k.statementId, entryRef ?? svcr ?? `${k.statementId}#${k.index + 1}`);
+    const valueDate = e.valueDate ?? e.bookingDate;
+    if (e.status === 'BOOK') {
+      if (k.inBalanced) movement += signed(e.amount, e.direction);
+      else outside++;
+    }
+    const txs = e.transactions ?? [];
+    const batchMsgId = e.batch?.msgId ?? e.refs.msgId;
+    const allAmounts = txs.length >= 2 && txs.every((t) => t.amount !== undefined && t.amount > 0n);
+    if (!allAmounts) {
+      const tx = txs.length === 1 ? txs[0]! : undefined;
+      const refs = tx ? mergeRefs(e.refs, tx.refs) : e.refs;
+      lines.push(
+        line(k.statementId, account, currency, e, valueDate, id, entryRef, e.amount, e.direction, withMsgId(refs, batchMsgId), tx?.counterparty ?? e.counterparty, undefined),
+      );
+      if (tx?.amount !== undefined) {
+        const diff = signed(e.amount, e.direction) - signed(tx.amount, tx.direction ?? e.direction);
+        if (diff !== 0n)
+          batchMismatches.push(mismatchOf(id, k.statementId, e, valueDate, diff, 'the transaction detail amount differs from the entry amount'));
+      }
+      continue;
+    }
+    let detailSum = 0n;
+    for (let i = 0; i < txs.length; i++) {
+      const t = txs[i]!;
+      const direction = t.direction ?? e.direction;
+      detailSum += signed(t.amount!, direction);
+      lines.push(
+        line(k.statementId, account, currency, e, valueDate, uniqueId(k.statementId, `${id}/${i + 1}`), entryRef, t.amount!, direction, withMsgId(t.refs, batchMsgId), t.counterparty ?? e.counterparty, id),
+      );
+    }
+    const diff = signed(e.amount, e.direction) - detailSum;
+    const nb = e.batch?.numberOfTransactions;
+    if (diff !== 0n)
+      batchMismatches.push(
+        mismatchOf(id, k.statementId, e, valueDate, diff, `the ${txs.length} transaction details do not add up to the batch entry amount`),
+      );
+    else if (nb !== undefined && nb !== txs.length)
+      batchMismatches.push(
+        mismatchOf(id, k.statementId, e, valueDate, 0n, `the batch states ${nb} transactions but carries ${txs.length} details`),
+      );
+  }
+
+  const balanced = ordered.filter((s) => s.openingBalance !== undefined && s.closingBalance !== undefined);
+  const opening = balanced[0]?.openingBalance ?? 0n;
+  const stated = balanced[balanced.length - 1]?.closingBalance ?? 0n;
+  const expected = opening + movement;
+  return {
+    account,
+    currency,
+    statementIds: ordered.map((s) => s.id),
+    entryCount: kept.length,
+    lines,
+    batchMismatches,
+    proofs,
+    balance: {
+      proven: balanced.length > 0,
+      openingBalance: opening,
+      bookedMovement: movement,
+      expectedClosing: expected,
+      statedClosing: stated,
+      difference: expected - stated,
+      entriesOutsideProof: outside,
+    },
+    duplicateEntriesDropped: dropped,
+    pendingSuperseded: superseded,
+  };
+}
