@@ -42,7 +42,8 @@ const wallClock = { now: () => Date.now() };
 
 /** Participant number → a BIC: party P000–P999, country DE, location FF, branch XXX. */
 const bic = (i: number): string => `P${String(i).padStart(3, '0')}DEFFXXX`;
-const accountIds = (n: number): string[] => Array.from({ length: n }, (_, i) => clearingAccount(bic(i), 'EUR'));
+const accountIds = (n: number): string[] =>
+  Array.from({ length: n }, (_, i) => clearingAccount(bic(i), 'EUR'));
 
 /** Deterministic pseudo-random (mulberry32): the same workload every run. */
 function rng(seed: number): () => number {
@@ -79,8 +80,11 @@ function workload(tag: string, accounts: readonly string[], n: number, seed: num
   return out;
 }
 
+// Like every balance change, the baseline takes the currency's turn (ledger_currency version).
 const RAW_SQL = `
-WITH e AS (
+WITH v AS (
+  UPDATE ledger_currency SET version = version + 1 WHERE currency = 'EUR'
+), e AS (
   INSERT INTO ledger_entry (id, idempotency_key, kind, posting_count, payment_id, uetr, end_to_end_id, booked_at)
   SELECT u.id, u.k, 'transfer', 2, u.k, $3, 'E2E-' || u.k, $4::timestamptz FROM unnest($1::uuid[], $2::text[]) AS u(id, k)
 ), p AS (
@@ -204,7 +208,8 @@ async function run(): Promise<Figure[]> {
       transfersPerRun: TRANSFERS_PER_RUN,
       posting: 'one balanced transfer: 1 entry + 2 posting rows + netted balance updates',
     };
-    const rows = (v: number[]) => Math.round((v.slice().sort((a, b) => a - b)[Math.floor(v.length / 2)] ?? 0) * 2);
+    const rows = (v: number[]) =>
+      Math.round((v.slice().sort((a, b) => a - b)[Math.floor(v.length / 2)] ?? 0) * 2);
     return [
       pairedFigure({
         bench: 'ledger.postings',

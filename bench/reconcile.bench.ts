@@ -42,7 +42,11 @@ for (let d = 1; d <= 31 && DAYS.length < 21; d++) {
   if (wd !== 0 && wd !== 6) DAYS.push(iso);
 }
 const STATEMENT_DAYS = 20;
-const CPTYS = Array.from({ length: 200 }, (_, i) => `BK${String(i).padStart(2, '0').slice(-2)}${'DEFRITESNLBE'.slice((i % 6) * 2, (i % 6) * 2 + 2)}${String(i).padStart(3, '0').slice(-2)}XXX`);
+const CPTYS = Array.from(
+  { length: 200 },
+  (_, i) =>
+    `BK${String(i).padStart(2, '0').slice(-2)}${'DEFRITESNLBE'.slice((i % 6) * 2, (i % 6) * 2 + 2)}${String(i).padStart(3, '0').slice(-2)}XXX`,
+);
 
 /** mulberry32: a small deterministic PRNG for the data (bench code, not the engine). */
 function prng(seed: number): () => number {
@@ -93,11 +97,19 @@ export function generate(lines: number, seed = 20260302): BenchData {
   };
   let statementLines = 0;
   let seq = 0;
-  let batch: { day: number; entry: StatementEntry; txs: NonNullable<StatementEntry['transactions']>[number][] } | null =
-    null;
+  let batch: {
+    day: number;
+    entry: StatementEntry;
+    txs: NonNullable<StatementEntry['transactions']>[number][];
+  } | null = null;
   let batchLeft = 0;
 
-  const newLedger = (day: number, amount?: bigint, cpty?: string, direction?: 'CRDT' | 'DBIT'): LedgerLine => {
+  const newLedger = (
+    day: number,
+    amount?: bigint,
+    cpty?: string,
+    direction?: 'CRDT' | 'DBIT',
+  ): LedgerLine => {
     const i = seq++;
     const id = `L${String(i).padStart(8, '0')}`;
     const line: LedgerLine = {
@@ -133,14 +145,18 @@ export function generate(lines: number, seed = 20260302): BenchData {
     statementLines++;
   };
   let extra = 0;
-  const bankOnly = (day: number): string => `X${String(extra++).padStart(8, '0')}`;
+  const bankOnly = (): string => `X${String(extra++).padStart(8, '0')}`;
 
   while (statementLines < lines) {
     const day = Math.floor(rnd() * STATEMENT_DAYS);
     const r = rnd();
     if (batchLeft > 0 && batch) {
       const l = newLedger(batch.day, undefined, undefined, batch.entry.direction);
-      batch.txs.push({ amount: l.amount, refs: { endToEndId: l.refs.endToEndId, uetr: l.refs.uetr, txId: l.refs.txId }, counterparty: l.counterparty });
+      batch.txs.push({
+        amount: l.amount,
+        refs: { endToEndId: l.refs.endToEndId, uetr: l.refs.uetr, txId: l.refs.txId },
+        counterparty: l.counterparty,
+      });
       statementLines++;
       if (--batchLeft === 0) {
         const total = batch.txs.reduce((s, t) => s + t.amount!, 0n);
@@ -199,7 +215,7 @@ export function generate(lines: number, seed = 20260302): BenchData {
       newLedger(day);
       injected.missingOnStatement!++;
     } else if (r < 0.885) {
-      const x = bankOnly(day);
+      const x = bankOnly();
       emit(day, {
         amount: BigInt(100 + Math.floor(rnd() * 10_000_000)),
         direction: rnd() < 0.5 ? 'CRDT' : 'DBIT',
@@ -220,11 +236,17 @@ export function generate(lines: number, seed = 20260302): BenchData {
       injected.pending!++;
       injected.timing!++;
     } else if (r < 0.892) {
-      const x = bankOnly(day);
+      const x = bankOnly();
       const amount = BigInt(100 + Math.floor(rnd() * 10_000_000));
       const dir = rnd() < 0.5 ? 'CRDT' : 'DBIT';
       const refs = { endToEndId: `E2E-${x}`, uetr: `${hex(8)}-${hex(4)}-4${hex(3)}-a${hex(3)}-${hex(12)}` };
-      emit(day, { amount, direction: dir, status: 'BOOK', bookingDate: DAYS[day]!, refs: { ...refs, acctSvcrRef: `SV-${x}` } });
+      emit(day, {
+        amount,
+        direction: dir,
+        status: 'BOOK',
+        bookingDate: DAYS[day]!,
+        refs: { ...refs, acctSvcrRef: `SV-${x}` },
+      });
       emit(day, {
         amount,
         direction: dir === 'CRDT' ? 'DBIT' : 'CRDT',
@@ -256,13 +278,15 @@ export function generate(lines: number, seed = 20260302): BenchData {
   }
   if (batch) {
     const total = batch.txs.reduce((s, t) => s + t.amount!, 0n);
-    if (batch.txs.length > 0) byDay[batch.day]!.push({ ...batch.entry, amount: total, transactions: batch.txs });
+    if (batch.txs.length > 0)
+      byDay[batch.day]!.push({ ...batch.entry, amount: total, transactions: batch.txs });
   }
 
   // Daily statements; each repeats the last 2% of the previous day's entries (overlap).
   const statements: Statement[] = [];
   let balance = 1_000_000_000n;
-  const signedOf = (e: StatementEntry): bigint => (e.status !== 'BOOK' ? 0n : e.direction === 'CRDT' ? e.amount : -e.amount);
+  const signedOf = (e: StatementEntry): bigint =>
+    e.status !== 'BOOK' ? 0n : e.direction === 'CRDT' ? e.amount : -e.amount;
   for (let d = 0; d < STATEMENT_DAYS; d++) {
     const own = byDay[d]!;
     const prev = d > 0 ? byDay[d - 1]! : [];
@@ -303,7 +327,8 @@ export function hashJoin(data: BenchData): number {
   for (const st of data.statements) {
     for (const e of st.entries) {
       if (e.transactions && e.transactions.length > 1) {
-        for (const t of e.transactions) if (t.refs.endToEndId !== undefined && byE2e.has(t.refs.endToEndId)) hits++;
+        for (const t of e.transactions)
+          if (t.refs.endToEndId !== undefined && byE2e.has(t.refs.endToEndId)) hits++;
       } else if (e.refs.endToEndId !== undefined && byE2e.has(e.refs.endToEndId)) hits++;
     }
   }
@@ -321,7 +346,12 @@ async function run(): Promise<Figure[]> {
   const measured = await measurePair(
     () => {
       // A fresh ledger array each run, so nothing prepared by an earlier run is reused.
-      last = reconcile({ statements: data.statements, ledger: data.ledger.slice(), asOf: data.asOf, config: data.config });
+      last = reconcile({
+        statements: data.statements,
+        ledger: data.ledger.slice(),
+        asOf: data.asOf,
+        config: data.config,
+      });
       return data.statementLines;
     },
     () => {

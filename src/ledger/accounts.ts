@@ -23,7 +23,11 @@ import { bic11, currencyExponent, err, isBic, ok, type Result } from '../domain/
 export type AccountKind = 'clearing' | 'settlement' | 'technical' | 'suspense' | 'returns';
 
 export const PARTICIPANT_ACCOUNT_KINDS = ['clearing', 'settlement'] as const satisfies readonly AccountKind[];
-export const HOUSE_ACCOUNT_KINDS = ['technical', 'suspense', 'returns'] as const satisfies readonly AccountKind[];
+export const HOUSE_ACCOUNT_KINDS = [
+  'technical',
+  'suspense',
+  'returns',
+] as const satisfies readonly AccountKind[];
 
 export interface AccountSpec {
   readonly id: string;
@@ -43,7 +47,8 @@ export interface Limit {
 }
 
 function checkCurrency(currency: string): void {
-  if (currencyExponent(currency) === undefined) throw new RangeError(`not an active ISO 4217 currency: ${currency}`);
+  if (currencyExponent(currency) === undefined)
+    throw new RangeError(`not an active ISO 4217 currency: ${currency}`);
 }
 
 function participantId(kind: 'clearing' | 'settlement', bic: string, currency: string): string {
@@ -57,7 +62,8 @@ function houseId(kind: 'technical' | 'suspense' | 'returns', currency: string): 
   return `${kind}:${currency}`;
 }
 
-export const clearingAccount = (bic: string, currency: string): string => participantId('clearing', bic, currency);
+export const clearingAccount = (bic: string, currency: string): string =>
+  participantId('clearing', bic, currency);
 export const settlementAccount = (bic: string, currency: string): string =>
   participantId('settlement', bic, currency);
 export const technicalAccount = (currency: string): string => houseId('technical', currency);
@@ -73,13 +79,15 @@ export function parseAccountId(id: string): Result<AccountSpec, string> {
   if (p) {
     const [, kind, bic = '', currency = ''] = p;
     if (!isBic(bic)) return err(`${id}: ${bic} is not a BIC`);
-    if (currencyExponent(currency) === undefined) return err(`${id}: ${currency} is not an ISO 4217 currency`);
+    if (currencyExponent(currency) === undefined)
+      return err(`${id}: ${currency} is not an ISO 4217 currency`);
     return ok({ id, kind: kind as AccountKind, participant: bic, currency });
   }
   const h = HOUSE_RE.exec(id);
   if (h) {
     const [, kind, currency = ''] = h;
-    if (currencyExponent(currency) === undefined) return err(`${id}: ${currency} is not an ISO 4217 currency`);
+    if (currencyExponent(currency) === undefined)
+      return err(`${id}: ${currency} is not an ISO 4217 currency`);
     return ok({ id, kind: kind as AccountKind, participant: null, currency });
   }
   return err(`${id.slice(0, 64)} is not a ledger account id (kind:BIC11:CCY or kind:CCY)`);

@@ -151,7 +151,8 @@ function mergeState(child: State, parent: State): void {
   parent.resolutionLog.push(...child.resolutionLog);
 }
 
-type Decision = { status: 'accepted' | 'replayed'; record: LedgerRecord } | { status: 'rejected'; rejection: Rejection };
+type Decision =
+  { status: 'accepted' | 'replayed'; record: LedgerRecord } | { status: 'rejected'; rejection: Rejection };
 
 const reject = (r: Rejection): Decision => ({ status: 'rejected', rejection: r });
 const at = (cmd: Command, field: string): string => `command[${cmd.key.slice(0, 64)}].${field}`;
@@ -179,7 +180,12 @@ function outOfRange(v: bigint): boolean {
 function checkWorking(cmd: Command, w: Working): Rejection | null {
   for (const x of w.values()) {
     if (outOfRange(x.posted) || outOfRange(x.pd) || outOfRange(x.pc) || outOfRange(x.posted + x.pd))
-      return rejection('balance.overflow', null, at(cmd, 'postings'), `${x.acc.id} would leave the int8 range`);
+      return rejection(
+        'balance.overflow',
+        null,
+        at(cmd, 'postings'),
+        `${x.acc.id} would leave the int8 range`,
+      );
     const lim = x.acc.limit;
     if (!lim) continue;
     const before = exposure(x.acc);
@@ -213,7 +219,12 @@ function decideEntry(
     const target = st.records.get(cmd.links.correctsKey);
     if (!target || target.kind === 'void')
       return reject(
-        rejection('corrects.unknown', null, at(cmd, 'links.correctsKey'), 'the corrected entry does not exist'),
+        rejection(
+          'corrects.unknown',
+          null,
+          at(cmd, 'links.correctsKey'),
+          'the corrected entry does not exist',
+        ),
       );
     correctsId = target.id;
   }
@@ -224,7 +235,12 @@ function decideEntry(
     const acc = st.accounts.get(p.account);
     if (!acc)
       return reject(
-        rejection('account.unknown', null, at(cmd, `postings[${i}].account`), `no ledger account ${p.account}`),
+        rejection(
+          'account.unknown',
+          null,
+          at(cmd, `postings[${i}].account`),
+          `no ledger account ${p.account}`,
+        ),
       );
     if (acc.currency !== p.amount.currency)
       // AM03 NotAllowedCurrency: "Specified message amount is in a non processable currency
@@ -271,14 +287,24 @@ function findReservation(
 ): { ok: true; res: EntryRecord } | { ok: false; rejection: Rejection } {
   const res = st.records.get(cmd.pendingKey);
   const where = at(cmd, 'pendingKey');
-  if (!res) return { ok: false, rejection: rejection('pending.unknown', null, where, 'no reservation has this key') };
+  if (!res)
+    return { ok: false, rejection: rejection('pending.unknown', null, where, 'no reservation has this key') };
   if (res.kind !== 'reserve')
-    return { ok: false, rejection: rejection('pending.not_reservation', null, where, `the key names a ${res.kind}`) };
+    return {
+      ok: false,
+      rejection: rejection('pending.not_reservation', null, where, `the key names a ${res.kind}`),
+    };
   const done = st.resolutions.get(res.id);
   if (done === 'posted')
-    return { ok: false, rejection: rejection('pending.already_posted', null, where, 'the reservation was posted') };
+    return {
+      ok: false,
+      rejection: rejection('pending.already_posted', null, where, 'the reservation was posted'),
+    };
   if (done === 'voided')
-    return { ok: false, rejection: rejection('pending.already_voided', null, where, 'the reservation was voided') };
+    return {
+      ok: false,
+      rejection: rejection('pending.already_voided', null, where, 'the reservation was voided'),
+    };
   return { ok: true, res };
 }
 
@@ -377,7 +403,8 @@ function decide(st: State, cmd: Command, ctx: BatchContext): Decision {
       const r = st.records.get(cmd.pendingKey);
       reservation = r && r.kind === 'reserve' ? r : null;
     }
-    if (commandContent(cmd, reservation) === recordContent(existing)) return { status: 'replayed', record: existing };
+    if (commandContent(cmd, reservation) === recordContent(existing))
+      return { status: 'replayed', record: existing };
     // AM05 Duplication: the key was used before for different content; TigerBeetle answers
     // exists_with_different_* in the same case.
     return reject(
@@ -404,7 +431,11 @@ function decide(st: State, cmd: Command, ctx: BatchContext): Decision {
  * Decides a batch. `units` are applied in order; each unit of more than one command is atomic.
  * Pure: `ctx.nowMs` and `ctx.newId` are the only sources of time and identity.
  */
-export function applyBatch(view: LedgerView, units: readonly (readonly Command[])[], ctx: BatchContext): BatchResult {
+export function applyBatch(
+  view: LedgerView,
+  units: readonly (readonly Command[])[],
+  ctx: BatchContext,
+): BatchResult {
   const root: State = {
     accounts: new Layer(view.accounts),
     records: new Layer(view.records),
@@ -455,7 +486,11 @@ export function applyBatch(view: LedgerView, units: readonly (readonly Command[]
 }
 
 /** Every command its own unit. */
-export function applyCommands(view: LedgerView, commands: readonly Command[], ctx: BatchContext): BatchResult {
+export function applyCommands(
+  view: LedgerView,
+  commands: readonly Command[],
+  ctx: BatchContext,
+): BatchResult {
   return applyBatch(
     view,
     commands.map((c) => [c]),
@@ -490,7 +525,8 @@ function finish(view: LedgerView, root: State, outcomes: CommandOutcome[]): Batc
       );
   }
   for (const [ccy, t] of posted) assert(t === 0n, () => `posted deltas in ${ccy} sum to ${t}, not zero`);
-  for (const [ccy, t] of pending) assert(t === 0n, () => `pending debits and credits in ${ccy} differ by ${t}`);
+  for (const [ccy, t] of pending)
+    assert(t === 0n, () => `pending debits and credits in ${ccy} differ by ${t}`);
   for (const e of root.entries) {
     assert(isBalanced(e.postings), () => `entry ${e.key} does not balance`);
     for (const p of e.postings)

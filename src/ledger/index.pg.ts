@@ -10,7 +10,7 @@
  * resolve only after COMMIT; a broken invariant stops the writer.
  */
 export * from './index.js';
-export { LEDGER_LOCK_CLASS, currencyLockKey, openAccounts, setLimit, type LimitChange } from './store.pg.js';
+export { lockCurrencies, openAccounts, setLimit, type LimitChange } from './store.pg.js';
 export { LedgerError, LedgerWriter, type BatchInfo, type LedgerWriterOptions } from './writer.pg.js';
 export {
   balanceAt,

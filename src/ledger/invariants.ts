@@ -46,14 +46,23 @@ export function judgeLedger(
   entryCount: number,
   problemsMax = 100,
 ): InvariantReport {
-  const problems: string[] = badEntries.map((k) => `entry ${k} has fewer than two postings or does not balance`);
-  const totals = new Map<string, { accounts: number; posted: bigint; pd: bigint; pc: bigint; debit: bigint }>();
+  const problems: string[] = badEntries.map(
+    (k) => `entry ${k} has fewer than two postings or does not balance`,
+  );
+  const totals = new Map<
+    string,
+    { accounts: number; posted: bigint; pd: bigint; pc: bigint; debit: bigint }
+  >();
   for (const a of audits) {
     const fmt = (v: bigint) => formatMinor(v, a.currency);
     if (a.posted !== a.postedFromJournal)
-      problems.push(`${a.id}: stored posted ${fmt(a.posted)} but its postings sum to ${fmt(a.postedFromJournal)}`);
+      problems.push(
+        `${a.id}: stored posted ${fmt(a.posted)} but its postings sum to ${fmt(a.postedFromJournal)}`,
+      );
     if (a.pendingDebits !== a.pendingDebitsFromJournal)
-      problems.push(`${a.id}: stored pending debits ${fmt(a.pendingDebits)}, journal ${fmt(a.pendingDebitsFromJournal)}`);
+      problems.push(
+        `${a.id}: stored pending debits ${fmt(a.pendingDebits)}, journal ${fmt(a.pendingDebitsFromJournal)}`,
+      );
     if (a.pendingCredits !== a.pendingCreditsFromJournal)
       problems.push(
         `${a.id}: stored pending credits ${fmt(a.pendingCredits)}, journal ${fmt(a.pendingCreditsFromJournal)}`,
@@ -82,14 +91,24 @@ export function judgeLedger(
       debitBalances: t.debit,
     }));
   for (const c of currencies) {
-    if (c.posted !== 0n) problems.push(`${c.currency}: posted balances sum to ${formatMinor(c.posted, c.currency)}`);
+    if (c.posted !== 0n)
+      problems.push(`${c.currency}: posted balances sum to ${formatMinor(c.posted, c.currency)}`);
     if (c.pendingDebits !== c.pendingCredits)
       problems.push(
         `${c.currency}: pending debits ${formatMinor(c.pendingDebits, c.currency)} differ from pending credits ${formatMinor(c.pendingCredits, c.currency)}`,
       );
   }
-  const shown = problems.length > problemsMax ? [...problems.slice(0, problemsMax), `… ${problems.length - problemsMax} more`] : problems;
-  return { ok: problems.length === 0, problems: shown, currencies, accounts: audits.length, entries: entryCount };
+  const shown =
+    problems.length > problemsMax
+      ? [...problems.slice(0, problemsMax), `… ${problems.length - problemsMax} more`]
+      : problems;
+  return {
+    ok: problems.length === 0,
+    problems: shown,
+    currencies,
+    accounts: audits.length,
+    entries: entryCount,
+  };
 }
 
 /**

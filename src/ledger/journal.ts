@@ -158,7 +158,10 @@ function checkText(cmd: Command, field: string, value: string | undefined, max: 
  * The checks that need no balances: key, posting count, amounts, balance per currency, text
  * sizes, value date. Returns the first rejection or null.
  */
-export function validateCommand(cmd: Command, limits: CommandLimits = DEFAULT_COMMAND_LIMITS): Rejection | null {
+export function validateCommand(
+  cmd: Command,
+  limits: CommandLimits = DEFAULT_COMMAND_LIMITS,
+): Rejection | null {
   if (typeof cmd.key !== 'string' || cmd.key.length === 0 || cmd.key.length > limits.keyLengthMax)
     return rejection(
       'key.invalid',
@@ -180,7 +183,12 @@ export function validateCommand(cmd: Command, limits: CommandLimits = DEFAULT_CO
   }
   const dateCheck =
     cmd.valueDate !== undefined && !ISO_DATE.test(cmd.valueDate)
-      ? rejection('value_date.invalid', 'DT01', path(cmd, 'valueDate'), `value date ${cmd.valueDate} is not YYYY-MM-DD`)
+      ? rejection(
+          'value_date.invalid',
+          'DT01',
+          path(cmd, 'valueDate'),
+          `value date ${cmd.valueDate} is not YYYY-MM-DD`,
+        )
       : null;
   if (dateCheck) return dateCheck;
   const desc = checkText(cmd, 'description', cmd.description, limits.textLengthMax);
@@ -207,7 +215,12 @@ export function validateCommand(cmd: Command, limits: CommandLimits = DEFAULT_CO
     const p = cmd.postings[i]!;
     if (p.amount.minor === 0n)
       // ISO ExternalStatusReason1Code AM01 ZeroAmount: "Specified message amount is equal to zero."
-      return rejection('posting.zero_amount', 'AM01', path(cmd, `postings[${i}]`), 'a posting amount is zero');
+      return rejection(
+        'posting.zero_amount',
+        'AM01',
+        path(cmd, `postings[${i}]`),
+        'a posting amount is zero',
+      );
     if (p.amount.minor >= AMOUNT_MINOR_LIMIT || -p.amount.minor >= AMOUNT_MINOR_LIMIT)
       // AM12 InvalidAmount: "Amount is invalid or missing."
       return rejection(
@@ -232,7 +245,8 @@ export function validateCommand(cmd: Command, limits: CommandLimits = DEFAULT_CO
 /** Per-currency sums of an entry's postings; every value is 0n for a balanced entry. */
 export function currencyTotals(postings: readonly Posting[]): Map<string, bigint> {
   const totals = new Map<string, bigint>();
-  for (const p of postings) totals.set(p.amount.currency, (totals.get(p.amount.currency) ?? 0n) + p.amount.minor);
+  for (const p of postings)
+    totals.set(p.amount.currency, (totals.get(p.amount.currency) ?? 0n) + p.amount.minor);
   return totals;
 }
 

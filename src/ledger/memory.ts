@@ -56,7 +56,8 @@ export class MemoryLedger {
             for (const p of r.postings) this.#view(accounts, p.account);
           }
         }
-        if (c.kind === 'transfer' || c.kind === 'reserve') for (const p of c.postings) this.#view(accounts, p.account);
+        if (c.kind === 'transfer' || c.kind === 'reserve')
+          for (const p of c.postings) this.#view(accounts, p.account);
       }
     const result = applyBatch({ accounts, records, resolutions }, units, {
       nowMs,

@@ -45,7 +45,9 @@ function accountView(r: Row): AccountView {
     posted: m(a.posted),
     pendingDebits: m(a.pendingDebits),
     pendingCredits: m(a.pendingCredits),
-    limit: a.limit ? { netDebitCap: m(a.limit.netDebitCapMinor), prefunded: m(a.limit.prefundedMinor) } : null,
+    limit: a.limit
+      ? { netDebitCap: m(a.limit.netDebitCapMinor), prefunded: m(a.limit.prefundedMinor) }
+      : null,
     available: a.limit ? m(a.limit.netDebitCapMinor + a.limit.prefundedMinor - exposure(a)) : null,
   };
 }
@@ -81,10 +83,10 @@ const postedAsOf = (param: string) =>
 
 /** The posted balance of an account as of an instant (postings booked at or before it). */
 export async function balanceAt(q: Queryable, id: string, atMs: number): Promise<Money | null> {
-  const r = await q.query(`SELECT a.currency, (${postedAsOf('$2')})::text AS balance FROM ledger_account a WHERE a.id = $1`, [
-    id,
-    iso(atMs),
-  ]);
+  const r = await q.query(
+    `SELECT a.currency, (${postedAsOf('$2')})::text AS balance FROM ledger_account a WHERE a.id = $1`,
+    [id, iso(atMs)],
+  );
   const row = r.rows[0];
   return row ? money(toStr(row.currency, 'currency'), toBigint(row.balance, 'balance')) : null;
 }
@@ -129,7 +131,11 @@ export interface MovementsQuery {
 }
 
 /** Opening and closing posted balances and the postings booked in (fromMs, toMs]. */
-export async function movements(db: Db, account: string, query: MovementsQuery): Promise<AccountMovements | null> {
+export async function movements(
+  db: Db,
+  account: string,
+  query: MovementsQuery,
+): Promise<AccountMovements | null> {
   const rowsMax = query.rowsMax ?? 100_000;
   if (query.toMs < query.fromMs) throw new RangeError('movements: toMs is before fromMs');
   return db.transaction(

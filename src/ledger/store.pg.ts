@@ -4,36 +4,58 @@
  * driver import), so it runs on PostgreSQL and on PGlite alike.
  *
  * One writer per currency at a time. Every transaction that changes balances of a currency
- * first takes the transaction-scoped advisory lock (LEDGER_LOCK_CLASS, currency number) of each
- * currency it touches, in ascending order, and only then reads the balances it decides on. Any
- * number of LedgerWriter instances and processes may run: per currency they take turns batch by
- * batch, each reading the balances the previous one committed, so no update is lost, no limit
- * is checked against a stale balance and, locks being taken in one global order, no deadlock
- * can form between them. Batches are netted, so a batch updates each account row once.
+ * first takes the currency's turn (lockCurrencies: it increments the currency's version row in
+ * ledger_currency, which locks the row until commit), in ascending currency order, and decides
+ * only on balances read after that or proven current by the version. Any number of
+ * LedgerWriter instances and processes may run: per currency they take turns batch by batch,
+ * each deciding on the balances the previous one committed, so no update is lost, no limit is
+ * checked against a stale balance and, turns being taken in one global order, no deadlock can
+ * form between them. Batches are netted, so a batch updates each account row once.
  */
-import { assert, InvariantError, money, rejection, type Rejection, type Result, err, ok } from '../domain/index.js';
+import {
+  assert,
+  InvariantError,
+  money,
+  rejection,
+  type Rejection,
+  type Result,
+  err,
+  ok,
+} from '../domain/index.js';
 import { toBigint, toDate, toInt, toIsoDate, toStr, type Queryable, type Row, type Tx } from '../db/index.js';
 import { hasLimit, parseAccountId, type AccountKind, type AccountSpec, type Limit } from './accounts.js';
 import type { AccountState, BatchResult, LedgerView, ResolutionOutcome } from './batch.js';
-import { keysOf, type Command, type EntryRecord, type LedgerRecord, type Links, type Posting } from './journal.js';
+import {
+  keysOf,
+  type Command,
+  type EntryRecord,
+  type LedgerRecord,
+  type Links,
+  type Posting,
+} from './journal.js';
 
-/** First key of the two-int advisory lock: 'LEDG' as int4. The second is the currency number. */
-export const LEDGER_LOCK_CLASS = 0x4c454447;
-
-/** A currency code as a number: three letters A–Z, base 26 (EUR = 3 011). */
-export function currencyLockKey(currency: string): number {
-  assert(/^[A-Z]{3}$/.test(currency), () => `not a currency code: ${currency}`);
-  return (currency.charCodeAt(0) - 65) * 676 + (currency.charCodeAt(1) - 65) * 26 + (currency.charCodeAt(2) - 65);
-}
-
-/** Takes the advisory locks of the currencies, in ascending order, until the transaction ends. */
-export async function lockCurrencies(tx: Queryable, currencies: Iterable<string>): Promise<void> {
-  const keys = [...new Set([...currencies].map(currencyLockKey))].sort((a, b) => a - b);
-  if (keys.length === 0) return;
-  // unnest yields the keys in array order, so the locks are taken in ascending order
-  await tx.query(`SELECT pg_advisory_xact_lock(${LEDGER_LOCK_CLASS}, k) FROM unnest($1::int4[]) AS k`, [
-    `{${keys.join(',')}}`,
-  ]);
+/**
+ * Takes the currencies' write turn: increments each currency's row in ledger_currency, in
+ * ascending order, which locks the rows until the transaction ends. Returns the new versions.
+ * Every transaction that changes balances calls this first (the writer, setLimit), so a version
+ * tells a writer whether anyone else changed balances of the currency since it last looked.
+ */
+export async function lockCurrencies(
+  tx: Queryable,
+  currencies: Iterable<string>,
+): Promise<Map<string, bigint>> {
+  const list = [...new Set(currencies)].sort();
+  const out = new Map<string, bigint>();
+  if (list.length === 0) return out;
+  for (const c of list) assert(/^[A-Z]{3}$/.test(c), () => `not a currency code: ${c}`);
+  // INSERT … SELECT takes the rows in array order, so the row locks are taken in ascending order
+  const r = await tx.query(
+    `INSERT INTO ledger_currency AS c (currency, version) SELECT u, 1 FROM unnest($1::text[]) AS u
+     ON CONFLICT (currency) DO UPDATE SET version = c.version + 1 RETURNING currency, version`,
+    [plainArray(list)],
+  );
+  for (const row of r.rows) out.set(toStr(row.currency, 'currency'), toBigint(row.version, 'version'));
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -84,7 +106,10 @@ export function accountFromRow(r: Row): AccountState {
   const limit: Limit | null =
     cap === null || cap === undefined
       ? null
-      : { netDebitCapMinor: toBigint(cap, 'net_debit_cap'), prefundedMinor: toBigint(r.prefunded, 'prefunded') };
+      : {
+          netDebitCapMinor: toBigint(cap, 'net_debit_cap'),
+          prefundedMinor: toBigint(r.prefunded, 'prefunded'),
+        };
   return {
     id: toStr(r.id, 'ledger_account.id'),
     kind: toStr(r.kind, 'ledger_account.kind') as AccountKind,
@@ -96,7 +121,8 @@ export function accountFromRow(r: Row): AccountState {
   };
 }
 
-export const ACCOUNT_COLUMNS = 'id, kind, currency, posted, pending_debits, pending_credits, net_debit_cap, prefunded';
+export const ACCOUNT_COLUMNS =
+  'id, kind, currency, posted, pending_debits, pending_credits, net_debit_cap, prefunded';
 
 const ENTRY_COLUMNS = `e.id::text AS id, e.idempotency_key, e.kind, e.pending_id::text AS pending_id,
   pe.idempotency_key AS pending_key, e.corrects_id::text AS corrects_id, ce.idempotency_key AS corrects_key,
@@ -138,11 +164,17 @@ export function entryFromRow(r: Row, postings: readonly Posting[]): EntryRecord 
 
 function postingFromRow(r: Row): Posting {
   const currency = toStr(r.currency, 'ledger_posting.currency');
-  return { account: toStr(r.account_id, 'ledger_posting.account_id'), amount: money(currency, toBigint(r.amount, 'amount')) };
+  return {
+    account: toStr(r.account_id, 'ledger_posting.account_id'),
+    amount: money(currency, toBigint(r.amount, 'amount')),
+  };
 }
 
 /** Postings of the given entries, grouped by entry id, in leg order. */
-export async function loadPostings(q: Queryable, entryIds: readonly string[]): Promise<Map<string, Posting[]>> {
+export async function loadPostings(
+  q: Queryable,
+  entryIds: readonly string[],
+): Promise<Map<string, Posting[]>> {
   const out = new Map<string, Posting[]>();
   if (entryIds.length === 0) return out;
   const r = await q.query(
@@ -232,7 +264,8 @@ function postingCurrencies(units: readonly (readonly Command[])[]): Set<string> 
   const out = new Set<string>();
   for (const unit of units)
     for (const c of unit)
-      if (c.kind === 'transfer' || c.kind === 'reserve') for (const p of c.postings) out.add(p.amount.currency);
+      if (c.kind === 'transfer' || c.kind === 'reserve')
+        for (const p of c.postings) out.add(p.amount.currency);
   return out;
 }
 
@@ -248,39 +281,86 @@ async function reservationCurrencies(q: Queryable, keys: readonly string[]): Pro
   return r.rows.map((row) => toStr(row.currency, 'currency'));
 }
 
+/** Every currency a batch may change: its postings' and those of the accounts in its view. */
+export function viewCurrencies(view: LedgerView, units: readonly (readonly Command[])[]): Set<string> {
+  const out = postingCurrencies(units);
+  for (const a of view.accounts.values()) out.add(a.currency);
+  return out;
+}
+
 /**
- * Loads what applyBatch needs, under the currency locks: records for every key the commands
- * name (with the postings of those entries) and every account the commands or their
- * reservations touch. The currencies are known before anything mutable is read: the batch's own
- * postings, plus those of the stored reservations its posts and voids name (immutable, so safe
- * to read before locking). All locks are then taken at once in ascending order, and only then
- * are records and balances read. A reservation committed by another writer between the two
- * reads may bring a currency not yet locked; its lock is taken then, out of order, and should
- * that ever deadlock PostgreSQL aborts one transaction with 40P01, which is retried.
+ * Reads what applyBatch needs, without taking any lock: the records every key of the units
+ * names (with the postings of those entries), and every account the commands or their
+ * reservations touch — from `known` when it has them, else from the database. Correct only
+ * when the caller then proves nobody changed the currencies meanwhile (versions), or reads under
+ * the lock (loadView).
  */
-export async function loadView(tx: Tx, units: readonly (readonly Command[])[]): Promise<LedgerView> {
-  const locked = postingCurrencies(units);
-  const pendingKeys: string[] = [];
-  for (const unit of units) for (const c of unit) if (c.kind === 'post' || c.kind === 'void') pendingKeys.push(c.pendingKey);
-  for (const c of await reservationCurrencies(tx, pendingKeys)) locked.add(c);
-  await lockCurrencies(tx, locked);
+export async function readView(
+  q: Queryable,
+  units: readonly (readonly Command[])[],
+  known: { get(id: string): AccountState | undefined },
+  overlay?: {
+    records: ReadonlyMap<string, LedgerRecord>;
+    resolutions: ReadonlyMap<string, ResolutionOutcome>;
+  },
+): Promise<LedgerView> {
   const keys = new Set<string>();
   for (const unit of units) for (const c of unit) for (const k of keysOf(c)) keys.add(k);
-  const { records, resolutions } = await loadRecords(tx, [...keys]);
+  const { records, resolutions } = await loadRecords(q, [...keys]);
+  if (overlay) {
+    // records of a batch decided but perhaps not committed yet: they win over what was read
+    for (const k of keys) {
+      const r = overlay.records.get(k);
+      if (r) records.set(k, r);
+    }
+    for (const [id, o] of overlay.resolutions) resolutions.set(id, o);
+  }
   const accountIds = new Set<string>();
-  const more = new Set<string>();
   for (const unit of units)
     for (const c of unit)
-      if (c.kind === 'transfer' || c.kind === 'reserve') for (const p of c.postings) accountIds.add(p.account);
+      if (c.kind === 'transfer' || c.kind === 'reserve')
+        for (const p of c.postings) accountIds.add(p.account);
   for (const rec of records.values())
-    if (rec.kind === 'reserve')
-      for (const p of rec.postings) {
-        accountIds.add(p.account);
-        if (!locked.has(p.amount.currency)) more.add(p.amount.currency);
-      }
-  await lockCurrencies(tx, more);
-  const accounts = await loadAccounts(tx, accountIds);
+    if (rec.kind === 'reserve') for (const p of rec.postings) accountIds.add(p.account);
+  const accounts = new Map<string, AccountState>();
+  const missing: string[] = [];
+  for (const id of accountIds) {
+    const a = known.get(id);
+    if (a) accounts.set(id, a);
+    else missing.push(id);
+  }
+  for (const [id, a] of await loadAccounts(q, missing)) accounts.set(id, a);
   return { accounts, records, resolutions };
+}
+
+/**
+ * Loads what applyBatch needs under the currency locks. The currencies are known before
+ * anything mutable is read: the batch's own postings, plus those of the stored reservations its
+ * posts and voids name (immutable, so safe to read before locking). All locks are taken at once
+ * in ascending order, and only then are records and balances read. A reservation committed by
+ * another writer between the two reads may bring a currency not locked yet; its lock is taken
+ * then, out of order, and should that ever deadlock PostgreSQL aborts one transaction with
+ * 40P01, which is retried.
+ */
+export async function loadView(
+  tx: Tx,
+  units: readonly (readonly Command[])[],
+  held: ReadonlyMap<string, bigint> = new Map(),
+): Promise<{ view: LedgerView; versions: Map<string, bigint> }> {
+  const wanted = postingCurrencies(units);
+  const pendingKeys: string[] = [];
+  for (const unit of units)
+    for (const c of unit) if (c.kind === 'post' || c.kind === 'void') pendingKeys.push(c.pendingKey);
+  for (const c of await reservationCurrencies(tx, pendingKeys)) wanted.add(c);
+  const versions = new Map(held);
+  const lock = async (cs: Iterable<string>) => {
+    const todo = [...cs].filter((c) => !versions.has(c));
+    for (const [c, v] of await lockCurrencies(tx, todo)) versions.set(c, v);
+  };
+  await lock(wanted);
+  const view = await readView(tx, units, new Map());
+  await lock(viewCurrencies(view, units));
+  return { view, versions };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -439,7 +519,11 @@ export async function writeBatch(tx: Queryable, result: BatchResult, nowMs: numb
  * Opens accounts that do not exist yet (an existing id is left as it is); returns the ids this
  * call created. Clearing accounts start with a zero limit: no debit until setLimit.
  */
-export async function openAccounts(q: Queryable, specs: readonly AccountSpec[], nowMs: number): Promise<string[]> {
+export async function openAccounts(
+  q: Queryable,
+  specs: readonly AccountSpec[],
+  nowMs: number,
+): Promise<string[]> {
   for (const s of specs) {
     const parsed = parseAccountId(s.id);
     if (!parsed.ok) throw new RangeError(parsed.error);
@@ -486,7 +570,9 @@ export async function setLimit(
 ): Promise<Result<AccountState, Rejection>> {
   const parsed = parseAccountId(accountId);
   if (!parsed.ok || !hasLimit(parsed.value.kind))
-    return err(rejection('limit.account', null, 'accountId', `${accountId.slice(0, 64)} is not a clearing account`));
+    return err(
+      rejection('limit.account', null, 'accountId', `${accountId.slice(0, 64)} is not a clearing account`),
+    );
   if (limit.netDebitCapMinor < 0n || limit.prefundedMinor < 0n)
     return err(rejection('limit.negative', null, 'limit', 'a net debit cap or prefunded amount is negative'));
   await lockCurrencies(tx, [parsed.value.currency]);
@@ -530,4 +616,3 @@ export async function setLimit(
   assert(row, 'limit update returned no row');
   return ok(accountFromRow(row));
 }
-

@@ -22,18 +22,25 @@
 import { randomInt } from 'node:crypto';
 import { InvariantError, timeOrderedIds, type Clock, type IdSource } from '../domain/index.js';
 import { isUniqueViolation, sqlState, type Db } from '../db/index.js';
-import { applyBatch, type BatchResult } from './batch.js';
+import {
+  applyBatch,
+  type AccountState,
+  type BatchResult,
+  type LedgerView,
+  type ResolutionOutcome,
+} from './batch.js';
 import {
   DEFAULT_COMMAND_LIMITS,
   type Command,
   type CommandLimits,
   type CommandOutcome,
+  type LedgerRecord,
   type PostCommand,
   type ReserveCommand,
   type TransferCommand,
   type VoidCommand,
 } from './journal.js';
-import { loadView, writeBatch } from './store.pg.js';
+import { loadView, lockCurrencies, readView, viewCurrencies, writeBatch } from './store.pg.js';
 
 export interface LedgerWriterOptions {
   readonly clock: Clock;
@@ -46,6 +53,8 @@ export interface LedgerWriterOptions {
   /** Re-runs of a batch after a unique violation; default 3. */
   readonly retryCountMax?: number;
   readonly commandLimits?: CommandLimits;
+  /** Decide the next batch while the current one commits (default true). */
+  readonly pipeline?: boolean;
   /** Called after each committed batch (metrics, logs). */
   readonly onBatch?: (info: BatchInfo) => void;
 }
@@ -59,6 +68,8 @@ export interface BatchInfo {
   readonly postings: number;
   readonly accountsUpdated: number;
   readonly attempts: number;
+  /** True when the batch was decided ahead, while the previous one committed (pipelined). */
+  readonly pipelined: boolean;
   readonly durationMs: number;
 }
 
@@ -80,6 +91,45 @@ interface Unit {
   readonly reject: (e: unknown) => void;
 }
 
+/** A batch decided ahead of its transaction, on cached balances. */
+interface Prepared {
+  readonly view: LedgerView;
+  readonly result: BatchResult;
+  readonly nowMs: number;
+  readonly currencies: Set<string>;
+}
+
+interface Batch {
+  readonly units: Unit[];
+  readonly n: number;
+  prepared: Prepared | null;
+}
+
+interface Deferred<T> {
+  readonly promise: Promise<T>;
+  readonly resolve: (v: T) => void;
+}
+
+function deferred<T>(): Deferred<T> {
+  let resolve!: (v: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+/** The records and resolutions a decided batch adds, for deciding the next one before it commits. */
+function overlayOf(r: BatchResult): {
+  records: Map<string, LedgerRecord>;
+  resolutions: Map<string, ResolutionOutcome>;
+} {
+  const records = new Map<string, LedgerRecord>();
+  for (const e of r.entries) records.set(e.key, e);
+  for (const o of r.outcomes)
+    if (o.status === 'accepted' && o.record.kind === 'void') records.set(o.record.key, o.record);
+  const resolutions = new Map<string, ResolutionOutcome>();
+  for (const x of r.resolutions) resolutions.set(x.pendingId, x.outcome);
+  return { records, resolutions };
+}
+
 type Omit_<T, K extends keyof T> = Omit<T, K>;
 
 export class LedgerWriter {
@@ -91,8 +141,14 @@ export class LedgerWriter {
   readonly #retryCountMax: number;
   readonly #limits: CommandLimits;
   readonly #onBatch: ((info: BatchInfo) => void) | undefined;
+  readonly #pipeline: boolean;
+  /** Waiting units are #queue[#head..]; shift() would be O(n) on a long queue. */
   #queue: Unit[] = [];
+  #head = 0;
   #queued = 0;
+  /** Balances as of #versions, valid only while those versions are current. */
+  readonly #cache = new Map<string, AccountState>();
+  readonly #versions = new Map<string, bigint>();
   #running: Promise<void> | null = null;
   #closed = false;
   #failure: Error | null = null;
@@ -107,6 +163,7 @@ export class LedgerWriter {
     this.#retryCountMax = opts.retryCountMax ?? 3;
     this.#limits = opts.commandLimits ?? DEFAULT_COMMAND_LIMITS;
     this.#onBatch = opts.onBatch;
+    this.#pipeline = opts.pipeline ?? true;
     if (!Number.isInteger(this.#batchSizeMax) || this.#batchSizeMax < 1)
       throw new RangeError('batchSizeMax must be an integer >= 1');
   }
@@ -160,11 +217,17 @@ export class LedgerWriter {
 
   #enqueue(commands: readonly Command[]): Promise<CommandOutcome[]> {
     if (this.#failure)
-      return Promise.reject(new LedgerError('ISOCLR_ERR_LEDGER_STOPPED', 'the ledger writer stopped', this.#failure));
-    if (this.#closed) return Promise.reject(new LedgerError('ISOCLR_ERR_LEDGER_CLOSED', 'the ledger writer is closed'));
+      return Promise.reject(
+        new LedgerError('ISOCLR_ERR_LEDGER_STOPPED', 'the ledger writer stopped', this.#failure),
+      );
+    if (this.#closed)
+      return Promise.reject(new LedgerError('ISOCLR_ERR_LEDGER_CLOSED', 'the ledger writer is closed'));
     if (this.#queued + commands.length > this.#queueDepthMax)
       return Promise.reject(
-        new LedgerError('ISOCLR_ERR_LEDGER_QUEUE_FULL', `more than ${this.#queueDepthMax} commands are waiting`),
+        new LedgerError(
+          'ISOCLR_ERR_LEDGER_QUEUE_FULL',
+          `more than ${this.#queueDepthMax} commands are waiting`,
+        ),
       );
     return new Promise<CommandOutcome[]>((resolve, reject) => {
       this.#queue.push({ commands, resolve, reject });
@@ -173,19 +236,53 @@ export class LedgerWriter {
     });
   }
 
+  #waiting(): boolean {
+    return this.#head < this.#queue.length;
+  }
+
+  #take(): Batch {
+    const units: Unit[] = [];
+    let n = 0;
+    while (this.#head < this.#queue.length) {
+      const next = this.#queue[this.#head]!;
+      if (units.length > 0 && n + next.commands.length > this.#batchSizeMax) break;
+      units.push(next);
+      this.#head += 1;
+      n += next.commands.length;
+    }
+    if (this.#head >= 1024 && this.#head * 2 >= this.#queue.length) {
+      this.#queue = this.#queue.slice(this.#head);
+      this.#head = 0;
+    }
+    return { units, n, prepared: null };
+  }
+
+  /**
+   * The batch loop. With pipelining, while batch N is being written and committed, batch N+1
+   * is read (on another connection, without a lock) and decided against the balances N leaves
+   * behind; N+1's transaction then only checks the currency versions and writes. Whenever the
+   * check fails (someone else wrote, N failed, N was not itself on current balances) N+1 is
+   * decided again under the lock, as without pipelining.
+   */
   async #loop(): Promise<void> {
     try {
-      while (this.#queue.length > 0) {
-        const units: Unit[] = [];
-        let n = 0;
-        while (this.#queue.length > 0) {
-          const next = this.#queue[0]!;
-          if (units.length > 0 && n + next.commands.length > this.#batchSizeMax) break;
-          units.push(this.#queue.shift()!);
-          n += next.commands.length;
+      // let commands submitted in the same tick join the first batch
+      await null;
+      let next: Batch | null = null;
+      while (next || this.#waiting()) {
+        const batch: Batch = next ?? this.#take();
+        next = null;
+        const decided = deferred<BatchResult | null>();
+        const done = this.#run(batch.units, batch.prepared, decided);
+        if (this.#pipeline && this.#waiting()) {
+          const following = this.#take();
+          const prior = await decided.promise;
+          if (prior && !this.#failure) following.prepared = await this.#prepare(following.units, prior);
+          next = following;
         }
-        await this.#run(units);
-        this.#queued -= n;
+        const chained = await done;
+        if (!chained && next) next.prepared = null;
+        this.#queued -= batch.n;
       }
     } finally {
       this.#running = null;
@@ -198,54 +295,140 @@ export class LedgerWriter {
     return this.#lastMs;
   }
 
-  async #run(units: Unit[]): Promise<void> {
+  /** Decides a batch ahead, on the balances `prior` leaves behind; null when anything fails. */
+  async #prepare(units: readonly Unit[], prior: BatchResult): Promise<Prepared | null> {
+    try {
+      const batch = units.map((u) => u.commands);
+      const priorAccounts = new Map(prior.accounts.map((a) => [a.id, a]));
+      const known = { get: (id: string) => priorAccounts.get(id) ?? this.#cache.get(id) };
+      const view = await readView(this.#db, batch, known, overlayOf(prior));
+      const nowMs = this.#now();
+      const result = applyBatch(view, batch, { nowMs, newId: () => this.#ids.next(), limits: this.#limits });
+      return { view, result, nowMs, currencies: viewCurrencies(view, batch) };
+    } catch {
+      return null; // decided again under the lock, where a real failure is reported
+    }
+  }
+
+  /**
+   * Runs one batch to its end; resolves true when it committed exactly the decision exposed
+   * through `decided` and on balances proven current, so that a batch prepared on that
+   * decision may be written as it is.
+   */
+  async #run(
+    units: Unit[],
+    prepared: Prepared | null,
+    decided: Deferred<BatchResult | null>,
+  ): Promise<boolean> {
     if (this.#failure) {
-      const stopped = new LedgerError('ISOCLR_ERR_LEDGER_STOPPED', 'the ledger writer stopped', this.#failure);
+      decided.resolve(null);
+      const stopped = new LedgerError(
+        'ISOCLR_ERR_LEDGER_STOPPED',
+        'the ledger writer stopped',
+        this.#failure,
+      );
       for (const u of units) u.reject(stopped);
-      return;
+      return false;
     }
     const t0 = performance.now();
     const batch = units.map((u) => u.commands);
+    let exposed: BatchResult | null = null;
     for (let attempt = 1; ; attempt++) {
       try {
-        let decided: BatchResult | null = null;
+        let done: {
+          view: LedgerView;
+          result: BatchResult;
+          versions: Map<string, bigint>;
+          clean: boolean;
+        } | null = null;
         await this.#db.transaction(async (tx) => {
-          const view = await loadView(tx, batch);
-          const nowMs = this.#now();
-          decided = applyBatch(view, batch, { nowMs, newId: () => this.#ids.next(), limits: this.#limits });
-          await writeBatch(tx, decided, nowMs);
+          let chosen: { view: LedgerView; result: BatchResult; nowMs: number } | null = null;
+          let held = new Map<string, bigint>();
+          if (prepared && attempt === 1) {
+            held = await lockCurrencies(tx, prepared.currencies);
+            if (this.#current(held)) chosen = prepared;
+          }
+          if (!chosen) {
+            const loaded = await loadView(tx, batch, held);
+            held = loaded.versions;
+            const nowMs = this.#now();
+            const result = applyBatch(loaded.view, batch, {
+              nowMs,
+              newId: () => this.#ids.next(),
+              limits: this.#limits,
+            });
+            chosen = { view: loaded.view, result, nowMs };
+          }
+          if (!exposed) {
+            exposed = chosen.result;
+            decided.resolve(exposed);
+          }
+          await writeBatch(tx, chosen.result, chosen.nowMs);
+          done = { view: chosen.view, result: chosen.result, versions: held, clean: this.#current(held) };
         });
-        const result = decided as BatchResult | null;
-        if (!result) throw new InvariantError('ledger batch committed without a decision');
+        const committed = done as {
+          view: LedgerView;
+          result: BatchResult;
+          versions: Map<string, bigint>;
+          clean: boolean;
+        } | null;
+        if (!committed) throw new InvariantError('ledger batch committed without a decision');
+        this.#remember(committed.view, committed.result, committed.versions);
+        const result = committed.result;
         let i = 0;
         for (const u of units) {
           u.resolve(result.outcomes.slice(i, i + u.commands.length));
           i += u.commands.length;
         }
-        this.#report(result, attempt, t0);
-        return;
+        this.#report(result, attempt, t0, committed.result === prepared?.result);
+        return committed.clean && exposed === result;
       } catch (e) {
+        decided.resolve(null);
+        this.#cache.clear();
+        this.#versions.clear();
         if (e instanceof InvariantError) {
           this.#failure = e;
           for (const u of units) u.reject(e);
-          for (const u of this.#queue.splice(0)) u.reject(e);
-          return;
+          for (const u of this.#queue.splice(this.#head)) u.reject(e);
+          this.#queue = [];
+          this.#head = 0;
+          return false;
         }
         if (isUniqueViolation(e) && attempt <= this.#retryCountMax) continue;
         const state = sqlState(e);
         if (units.length > 1 && state !== undefined && (state.startsWith('22') || state.startsWith('23'))) {
           const half = Math.ceil(units.length / 2);
-          await this.#run(units.slice(0, half));
-          await this.#run(units.slice(half));
-          return;
+          await this.#run(units.slice(0, half), null, deferred());
+          await this.#run(units.slice(half), null, deferred());
+          return false;
         }
         for (const u of units) u.reject(e);
-        return;
+        return false;
       }
     }
   }
 
-  #report(r: BatchResult, attempts: number, t0: number): void {
+  /** True when every locked currency is exactly one version past the one this writer last saw. */
+  #current(held: ReadonlyMap<string, bigint>): boolean {
+    for (const [c, v] of held) if (this.#versions.get(c) !== v - 1n) return false;
+    return true;
+  }
+
+  /**
+   * After a commit: the balances this batch read and wrote are the database's, as of the
+   * versions it holds. A currency whose version jumped (another writer, setLimit) loses every
+   * cached balance the batch did not read itself.
+   */
+  #remember(view: LedgerView, result: BatchResult, versions: ReadonlyMap<string, bigint>): void {
+    const stale = new Set<string>();
+    for (const [c, v] of versions) if (this.#versions.get(c) !== v - 1n) stale.add(c);
+    if (stale.size > 0) for (const [id, a] of this.#cache) if (stale.has(a.currency)) this.#cache.delete(id);
+    for (const [id, a] of view.accounts) this.#cache.set(id, a);
+    for (const a of result.accounts) this.#cache.set(a.id, a);
+    for (const [c, v] of versions) this.#versions.set(c, v);
+  }
+
+  #report(r: BatchResult, attempts: number, t0: number, pipelined: boolean): void {
     if (!this.#onBatch) return;
     let accepted = 0;
     let replayed = 0;
@@ -263,6 +446,7 @@ export class LedgerWriter {
       postings: r.entries.reduce((s, e) => s + e.postings.length, 0),
       accountsUpdated: r.deltas.length,
       attempts,
+      pipelined,
       durationMs: performance.now() - t0,
     });
   }

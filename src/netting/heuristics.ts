@@ -185,7 +185,7 @@ export interface ImproveOptions {
   readonly passesMax: number;
 }
 
-export const IMPROVE_DEFAULTS: ImproveOptions = { depth: 4, width: 4, evalsMax: 4_000_000, passesMax: 20 };
+export const IMPROVE_DEFAULTS: ImproveOptions = { depth: 6, width: 2, evalsMax: 3_000_000, passesMax: 20 };
 
 /**
  * Ejection-chain local search on a (float-)feasible selection, in place. Returns the number of
@@ -369,8 +369,8 @@ export function runHeuristics(
     cands.push(candidate(p, source, sel));
   };
   for (const s of starts) polish(`${s.source}+local-search`, s.sel.slice());
-  polish('fifo-offsetting+local-search', fifoSel.slice());
   if (starts.length === 0) {
+    polish('fifo-offsetting+local-search', fifoSel.slice());
     polish('greedy-removal+local-search', greedyRemoval(p, ctx));
     polish('local-search', new Uint8Array(p.m));
   }

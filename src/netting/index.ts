@@ -49,6 +49,7 @@ export {
   selectHeuristic,
   selectSettlement,
   trivialBound,
+  warmUpOptimiser,
   type BoundSource,
   type SelectionMethod,
   type SelectionOptions,

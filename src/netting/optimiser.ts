@@ -55,17 +55,38 @@ export function resetHighs(): void {
 
 const DUAL_GRID_BITS = 20n;
 const DUAL_GRID = 1n << DUAL_GRID_BITS;
-/** Largest scaled coefficient; amounts are divided by a power of two to stay near it. */
-const SCALED_MAX = 2 ** 13;
 /** From this many payments on, HiGHS keeps its cut pool small so its root heuristics start sooner. */
 const SMALL_CUT_POOL_FROM_PAYMENTS = 1_000;
+/**
+ * Row feasibility tolerance in scaled units. With the scaling below one minor unit is at least
+ * ~3e-9 scaled units even for amounts spanning 17 orders of magnitude, so a solution the solver
+ * accepts is off by less than one minor unit (and is re-checked exactly anyway).
+ */
+const FEASIBILITY_TOLERANCE = 1e-9;
 
+/**
+ * Power of two nearest to the geometric mean of the smallest and largest amount: scaled
+ * coefficients are then symmetric around 1, so neither end falls under HiGHS's drop threshold
+ * nor beyond its "infinite" threshold. Dividing by 2^k is exact in binary floating point.
+ */
 export function scaleOf(p: Problem): number {
   let max = 0;
-  for (const a of p.v) if (a > max) max = a;
-  const k = Math.ceil(Math.log2(max / SCALED_MAX));
+  let min = Infinity;
+  for (const a of p.v) {
+    if (a > max) max = a;
+    if (a < min) min = a;
+  }
+  if (max === 0) return 1;
+  const k = Math.round(Math.log2(Math.sqrt(min * max)));
   return k > 0 ? 2 ** k : 1;
 }
+
+const SOLVER_OPTIONS = {
+  output_flag: false,
+  random_seed: 0,
+  small_matrix_value: 1e-12,
+  primal_feasibility_tolerance: FEASIBILITY_TOLERANCE,
+} as const;
 
 interface ModelOptions {
   readonly objective: 'value' | 'urgent';
@@ -160,8 +181,7 @@ export function lpRelaxation(highs: Highs, p: Problem, timeLimitS: number | unde
   const scale = scaleOf(p);
   return withModel(highs, modelData(highs, p, scale, { objective: 'value', integer: false }), (model) => {
     model.options.set({
-      output_flag: false,
-      random_seed: 0,
+      ...SOLVER_OPTIONS,
       ...(timeLimitS !== undefined ? { time_limit: Math.max(timeLimitS, 0.001) } : {}),
     });
     model.run();
@@ -228,8 +248,7 @@ export function solveMip(highs: Highs, p: Problem, req: MipRequest): MipOutcome 
   });
   return withModel(highs, data, (model) => {
     model.options.set({
-      output_flag: false,
-      random_seed: 0,
+      ...SOLVER_OPTIONS,
       mip_rel_gap: req.relGap,
       // amounts are whole minor units: a gap below one unit proves optimality
       mip_abs_gap: 0.99 / scale,

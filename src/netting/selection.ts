@@ -26,6 +26,7 @@ import {
   lpRounding,
   runHeuristics,
   type Candidate,
+  type HeuristicContext,
   type ImproveOptions,
 } from './heuristics.js';
 import {
@@ -36,11 +37,15 @@ import {
   widenedBound,
   type LpRelaxation,
   type MipOutcome,
+  type MipRequest,
 } from './optimiser.js';
+import { generateInstance } from './generator.js';
 import { assertSumsToZero, ratioText } from './positions.js';
 import {
   compareScore,
   indexProblem,
+  isFeasible,
+  score,
   type Problem,
   type Score,
   type SettlementInstance,
@@ -50,7 +55,7 @@ import {
 export type SelectionMethod =
   /** everything fitted: optimal by construction */
   | 'all-fit'
-  /** proven optimal by HiGHS (lexicographic objective) */
+  /** proven optimal (by HiGHS, or by reaching the proven bound), whichever stage found it */
   | 'exact'
   /** HiGHS's incumbent (or its polish) under a binding time or work limit */
   | 'optimiser'
@@ -89,7 +94,6 @@ export interface SolverReport {
   readonly mipRuntimeMs?: number;
   readonly mipNodes?: number;
   readonly error?: string;
-  readonly rins?: string;
 }
 
 export interface SelectionOptions {
@@ -101,8 +105,9 @@ export interface SelectionOptions {
   readonly lpMaxPayments?: number;
   /**
    * Work limits instead of wall-clock: the same instance gives the same selection on every
-   * machine. The MIP then runs only up to `exactMaxPayments` (default 1,000) and `mipNodesMax`
-   * (default 2,000) branch-and-bound nodes.
+   * machine. The MIP then runs only up to `exactMaxPayments` (default 200: HiGHS's root node
+   * has no work limit, so larger queues could take long) and `mipNodesMax` (default 1,000)
+   * branch-and-bound nodes; larger queues get the LP-guided heuristics and the LP bound.
    */
   readonly deterministic?: boolean;
   readonly mipNodesMax?: number;
@@ -116,13 +121,21 @@ export interface SelectionOptions {
 export const SELECTION_DEFAULTS = {
   timeLimitMs: 5_000,
   exactMaxPayments: 20_000,
-  deterministicExactMaxPayments: 1_000,
-  deterministicMipNodesMax: 2_000,
+  deterministicExactMaxPayments: 200,
+  deterministicMipNodesMax: 1_000,
   lpMaxPayments: 200_000,
 } as const;
 
 /** Share of the remaining budget given to stage 1 (urgent value) when urgent payments compete. */
 const URGENT_STAGE_SHARE = 0.4;
+/** Share of the time budget kept for the work after the last solver call. */
+const FINISH_RESERVE_SHARE = 0.05;
+/** Share of the remaining budget for the neighbourhood search before the full MIP. */
+const RINS_SHARE = 0.4;
+/** Below this many payments the full MIP is fast enough on its own. */
+const RINS_FROM_PAYMENTS = 1_000;
+/** A solver call with less time than this is not worth starting. */
+const MIN_SOLVE_S = 0.02;
 
 /** Synchronous selection without the solver: all-fit, FIFO floor, heuristics, trivial bound. */
 export function selectHeuristic(
@@ -152,18 +165,38 @@ export async function selectSettlement(
   if (fit) return fit;
   const started = opts.clock?.();
   const p = indexProblem(instance);
-  const improveOpts = { ...IMPROVE_DEFAULTS, ...opts.improve };
   const deterministic = opts.deterministic ?? false;
+  const improveOpts: ImproveOptions = {
+    ...IMPROVE_DEFAULTS,
+    evalsMax: localSearchBudget(opts.timeLimitMs),
+    ...opts.improve,
+  };
+  const polishOpts: ImproveOptions = { ...improveOpts, evalsMax: Math.ceil(improveOpts.evalsMax / 4) };
   const exactMax =
     opts.exactMaxPayments ??
     (deterministic ? SELECTION_DEFAULTS.deterministicExactMaxPayments : SELECTION_DEFAULTS.exactMaxPayments);
   const lpMax = opts.lpMaxPayments ?? SELECTION_DEFAULTS.lpMaxPayments;
   const nodesMax = opts.mipNodesMax ?? (deterministic ? SELECTION_DEFAULTS.deterministicMipNodesMax : undefined);
+  const relGap = opts.mipRelGap ?? 0;
   let solverSpentS = 0;
+  /** Seconds left for the next solver call; undefined = no wall-clock limit (deterministic). */
   const remainingS = (): number | undefined => {
     if (deterministic) return undefined;
     const spentS = opts.clock && started !== undefined ? (opts.clock() - started) / 1000 : solverSpentS;
-    return Math.max(opts.timeLimitMs / 1000 - spentS, 0.001);
+    // keep a reserve for polishing and the exact checks after the last solve
+    const budgetS = (opts.timeLimitMs / 1000) * (1 - FINISH_RESERVE_SHARE);
+    return Math.max(budgetS - spentS, 0);
+  };
+  const limits = (share: number): { timeLimitS?: number; nodesMax?: number } => {
+    const rem = remainingS();
+    return {
+      ...(rem !== undefined ? { timeLimitS: Math.max(rem * share, 0.001) } : {}),
+      ...(nodesMax !== undefined ? { nodesMax } : {}),
+    };
+  };
+  const timeLeft = (): boolean => {
+    const rem = remainingS();
+    return rem === undefined || rem > MIN_SOLVE_S;
   };
 
   let bound = trivialBound(p);
@@ -177,6 +210,7 @@ export async function selectSettlement(
     report.error = `HiGHS unavailable: ${errorText(e)}`;
   }
 
+  // LP relaxation: exact bound, a rounding start and the guide for local search.
   let lp: LpRelaxation | undefined;
   if (highs && p.m <= lpMax) {
     try {
@@ -197,81 +231,60 @@ export async function selectSettlement(
   const ctx = heuristicContext(p, lp?.dual ? dualGuide(p, lp.dual) : undefined);
   const starts = lp?.x ? [{ source: 'lp-rounding', sel: lpRounding(p, lp.x, ctx) }] : [];
   const run = runHeuristics(p, ctx, starts, improveOpts);
-  let incumbent = run.best;
-  let method: SelectionMethod = 'heuristic';
+  let incumbent: Candidate & { repaired?: number } = run.best;
   let optimal = false;
+  const consider = (c: (Candidate & { repaired: number }) | undefined): void => {
+    if (c && compareScore(c.score, incumbent.score) > 0) incumbent = c;
+  };
 
-  if (highs && p.m <= exactMax) {
+  if (highs && p.m <= exactMax && timeLeft()) {
     try {
-      const relGap = opts.mipRelGap ?? 0;
+      const mip = (stage: string, req: Omit<MipRequest, 'relGap'> & { relGap?: number }): MipOutcome => {
+        const out = solveMip(highs!, p, { relGap, ...req });
+        solverSpentS += out.runtimeS;
+        report.mipStatus = `${report.mipStatus ? `${report.mipStatus}, ` : ''}${stage}:${out.status}`;
+        report.mipRuntimeMs = (report.mipRuntimeMs ?? 0) + Math.round(out.runtimeS * 1000);
+        report.mipNodes = (report.mipNodes ?? 0) + (out.nodes ?? 0);
+        return out;
+      };
       // Stage 1 (only when urgent payments compete): the most urgent value that can settle.
       let urgentProven = !p.anyUrgent || incumbent.score.urgent === p.grossUrgent;
       if (!urgentProven) {
-        const rem = remainingS();
-        const out = solveMip(highs, p, {
-          objective: 'urgent',
-          start: incumbent.sel,
-          relGap: 0,
-          ...(rem !== undefined ? { timeLimitS: rem * URGENT_STAGE_SHARE } : {}),
-          ...(nodesMax !== undefined ? { nodesMax } : {}),
-        });
-        solverSpentS += out.runtimeS;
-        const c = polished(p, 'mip-urgent', out, ctx, improveOpts);
-        if (c && compareScore(c.score, incumbent.score) > 0) incumbent = c;
-        urgentProven = out.optimal && c !== undefined && c.score.urgent >= incumbent.score.urgent;
-        report.mipStatus = out.status;
+        const out = mip('urgent', { objective: 'urgent', start: incumbent.sel, relGap: 0, ...limits(URGENT_STAGE_SHARE) });
+        consider(polished(p, 'mip-urgent', out, incumbent.sel, ctx, polishOpts));
+        // HiGHS proved out.sel urgent-optimal; the incumbent is too if it settles as much urgent value
+        urgentProven = provenBy(p, out) !== undefined && provenBy(p, out)!.urgent <= incumbent.score.urgent;
       }
       // Stage 2: the most value, keeping the urgent value reached.
       const urgentFloor = p.anyUrgent ? incumbent.score.urgent : 0n;
-      // 2a: relaxation-induced neighbourhood (RINS): payments on which the LP and the
-      // incumbent agree stay fixed, HiGHS re-optimises the others.
-      if (lp?.x && process.env.RINS) {
+      // 2a: relaxation-induced neighbourhood search (RINS): payments on which the LP and the
+      // incumbent agree stay fixed; HiGHS re-optimises the others, a much smaller problem.
+      if (lp?.x && p.m >= RINS_FROM_PAYMENTS && timeLeft()) {
         const x = lp.x;
-        const fixed = Uint8Array.from(incumbent.sel, (s, j) => (Math.abs(x[j]! - s) < 1e-6 ? 1 : 0));
-        const remA = remainingS();
-        const outA = solveMip(highs, p, {
+        const fixed = Uint8Array.from(incumbent.sel, (sj, j) => (Math.abs(x[j]! - sj) < 1e-6 ? 1 : 0));
+        const out = mip('rins', {
           objective: 'value',
           urgentFloor,
           start: incumbent.sel,
-          relGap,
           fixed,
           fixTo: incumbent.sel,
-          ...(remA !== undefined ? { timeLimitS: remA * Number(process.env.RINS) } : {}),
-          ...(nodesMax !== undefined ? { nodesMax } : {}),
+          ...limits(RINS_SHARE),
         });
-        solverSpentS += outA.runtimeS;
-        const cA = polished(p, 'rins', outA, ctx, improveOpts);
-        report.rins = `${outA.status} free=${fixed.length - fixed.reduce((a, b) => a + b, 0)}`;
-        if (cA && compareScore(cA.score, incumbent.score) > 0) incumbent = cA;
+        consider(polished(p, 'rins', out, incumbent.sel, ctx, polishOpts));
       }
-      const rem = remainingS();
-      const out = solveMip(highs, p, {
-        objective: 'value',
-        urgentFloor,
-        start: incumbent.sel,
-        relGap,
-        ...(rem !== undefined ? { timeLimitS: rem } : {}),
-        ...(nodesMax !== undefined ? { nodesMax } : {}),
-      });
-      solverSpentS += out.runtimeS;
-      report.mipStatus = report.mipStatus ? `${report.mipStatus}/${out.status}` : out.status;
-      report.mipRuntimeMs = Math.round(out.runtimeS * 1000);
-      if (out.nodes !== undefined) report.mipNodes = out.nodes;
-      const c = polished(p, 'mip', out, ctx, improveOpts);
-      if (c && compareScore(c.score, incumbent.score) >= 0) {
-        const provenHere = out.optimal && relGap === 0 && urgentProven && c.repaired === 0;
-        if (compareScore(c.score, incumbent.score) > 0 || provenHere) {
-          incumbent = c;
-          method = provenHere ? 'exact' : 'optimiser';
-          optimal = provenHere;
-        }
-      }
-      // The MIP bound bounds the unconstrained value only when no urgent floor was imposed.
-      if (out.dualBound !== undefined && urgentFloor === 0n) {
-        const mipBound = widenedBound(p, out.dualBound);
-        if (mipBound < bound && mipBound >= incumbent.score.value) {
-          bound = mipBound;
-          boundSource = 'mip-dual';
+      // 2b: the whole problem, started from the incumbent.
+      if (timeLeft()) {
+        const out = mip('full', { objective: 'value', urgentFloor, start: incumbent.sel, ...limits(1) });
+        consider(polished(p, 'mip', out, incumbent.sel, ctx, polishOpts));
+        const provenScore = relGap === 0 && urgentProven ? provenBy(p, out) : undefined;
+        if (provenScore && compareScore(incumbent.score, provenScore) >= 0) optimal = true;
+        // The MIP bound bounds the unconstrained value only when no urgent floor was imposed.
+        if (out.dualBound !== undefined && urgentFloor === 0n) {
+          const mipBound = widenedBound(p, out.dualBound);
+          if (mipBound < bound && mipBound >= incumbent.score.value) {
+            bound = mipBound;
+            boundSource = 'mip-dual';
+          }
         }
       }
     } catch (e) {
@@ -280,8 +293,9 @@ export async function selectSettlement(
     }
   }
   if (!optimal && incumbent.score.value === bound && !p.anyUrgent) optimal = true;
+  const fromSolver = /^(mip|rins)/.test(incumbent.source);
   return build(p, incumbent, {
-    method,
+    method: optimal ? 'exact' : fromSolver ? 'optimiser' : 'heuristic',
     optimal,
     bound,
     boundSource,
@@ -290,22 +304,48 @@ export async function selectSettlement(
   });
 }
 
-/** A MIP solution, made exactly feasible and polished by local search; undefined if none. */
+/**
+ * Loads HiGHS and runs one small gridlocked selection, so that a long-running service pays
+ * the WebAssembly start-up once at boot: the first solves in a process run several times
+ * slower while V8 compiles and tiers up the solver's code. Returns the milliseconds the
+ * warm-up solve took by HiGHS's own accounting.
+ */
+export async function warmUpOptimiser(budgetMs = 1_500): Promise<number> {
+  const inst = generateInstance({ participants: 20, payments: 200, liquidityFactor: 0.1, seed: 1 });
+  const s = await selectSettlement(inst, { timeLimitMs: budgetMs });
+  return s.solver?.mipRuntimeMs ?? 0;
+}
+
+/**
+ * Local-search work budget for a time limit: about 600 chain evaluations per millisecond of
+ * budget (≈ a third of the budget on a 2020s core), capped; a count, so it is deterministic.
+ */
+export function localSearchBudget(timeLimitMs: number): number {
+  return Math.min(Math.max(Math.round(timeLimitMs * 600), 50_000), IMPROVE_DEFAULTS.evalsMax);
+}
+
+/** Score of a solution HiGHS proved optimal, if it is exactly feasible (else no proof). */
+function provenBy(p: Problem, out: MipOutcome): Score | undefined {
+  return out.optimal && out.sel && isFeasible(p, out.sel) ? score(p, out.sel) : undefined;
+}
+
+/** A MIP solution, made exactly feasible and polished by local search; undefined if none or unchanged. */
 function polished(
   p: Problem,
   source: string,
   out: MipOutcome,
-  ctx: ReturnType<typeof heuristicContext>,
+  start: Uint8Array,
+  ctx: HeuristicContext,
   improveOpts: ImproveOptions,
 ): (Candidate & { repaired: number }) | undefined {
-  if (!out.sel) return undefined;
-  const raw = candidate(p, source, out.sel.slice());
-  const repaired = raw.sel.some((x, j) => x !== out.sel![j]) ? 1 : 0;
+  const sol = out.sel;
+  if (!sol || sol.every((x, j) => x === start[j])) return undefined;
+  const raw = candidate(p, source, sol.slice());
+  const repaired = raw.sel.some((x, j) => x !== sol[j]) ? 1 : 0;
   const moreSel = raw.sel.slice();
-  improve(p, moreSel, ctx, improveOpts);
+  if (improve(p, moreSel, ctx, improveOpts) === 0) return { ...raw, repaired };
   const more = candidate(p, `${source}+local-search`, moreSel);
-  const b = best([raw, more]);
-  return { ...b, repaired: b === raw ? repaired : 1 };
+  return compareScore(more.score, raw.score) > 0 ? { ...more, repaired: 1 } : { ...raw, repaired };
 }
 
 /**

@@ -58,9 +58,7 @@ export const COST_MAX = 8 * COST_REF;
 export function pairCost(missingRefs: number, businessDays: number, amountDiff: bigint): number {
   const d = businessDays < 0 ? -businessDays : businessDays;
   const a = amountDiff < 0n ? -amountDiff : amountDiff;
-  return (
-    missingRefs * COST_REF + Math.min(d, DAYS_CAP) * COST_DAY + Number(a > AMOUNT_CAP ? AMOUNT_CAP : a)
-  );
+  return missingRefs * COST_REF + Math.min(d, DAYS_CAP) * COST_DAY + Number(a > AMOUNT_CAP ? AMOUNT_CAP : a);
 }
 
 /**

@@ -19,7 +19,7 @@
 import { ageBucket, epochDay, type BusinessCalendar } from './calendar.js';
 import { assignEdges, EdgeList, pairCost } from './assignment.js';
 import { END_TO_END_KINDS, REF_KINDS, STRONG_KINDS } from './references.js';
-import { signed, type Side } from './sides.js';
+import { idIndex, signed, type Side } from './sides.js';
 import type {
   BatchMismatch,
   Break,
@@ -131,7 +131,9 @@ export function classifyBreaks(input: ClassifyInput): Classified {
           const a = S.refs[kk]![s];
           if (a !== undefined && a === L.refs[kk]![l]) shared++;
         }
-        const diff = signed(S.lines[s]!.amount, S.lines[s]!.direction) - signed(L.lines[l]!.amount, L.lines[l]!.direction);
+        const diff =
+          signed(S.lines[s]!.amount, S.lines[s]!.direction) -
+          signed(L.lines[l]!.amount, L.lines[l]!.direction);
         edges.push(s, l, pairCost(KINDS - shared, S.valueBiz[s]! - L.valueBiz[l]!, diff));
       }
     }
@@ -199,7 +201,8 @@ export function classifyBreaks(input: ClassifyInput): Classified {
       const found: number[] = [];
       for (const k of STRONG_KINDS) {
         const v = L.refs[k]![l];
-        if (v !== undefined) for (const p of byKey.get(`${k}|${v}`) ?? []) if (!conflicts(S, p, L, l)) found.push(p);
+        if (v !== undefined)
+          for (const p of byKey.get(`${k}|${v}`) ?? []) if (!conflicts(S, p, L, l)) found.push(p);
       }
       const c = L.cpty[l];
       if (found.length === 0 && c !== undefined)
@@ -236,15 +239,45 @@ export function classifyBreaks(input: ClassifyInput): Classified {
   for (let s = 0; s < S.n; s++) {
     if (!sOpen[s]) continue;
     const dup = sDup.get(s);
-    if (dup) push('duplicate', 'statement', [s], [], `the statement carries the same payment reference ${dup.count} times`, { relatedIds: dup.others });
-    else if (S.reversal[s]) push('reversal', 'statement', [s], [], 'reversal on the statement; the ledger has not booked it and its original is matched or absent');
+    if (dup)
+      push(
+        'duplicate',
+        'statement',
+        [s],
+        [],
+        `the statement carries the same payment reference ${dup.count} times`,
+        { relatedIds: dup.others },
+      );
+    else if (S.reversal[s])
+      push(
+        'reversal',
+        'statement',
+        [s],
+        [],
+        'reversal on the statement; the ledger has not booked it and its original is matched or absent',
+      );
     else push('missingInLedger', 'statement', [s], [], 'booked by the bank, no matching ledger entry');
   }
   for (let l = 0; l < L.n; l++) {
     if (!lOpen[l]) continue;
     const dup = lDup.get(l);
-    if (dup) push('duplicate', 'ledger', [], [l], `the ledger carries the same payment reference ${dup.count} times`, { relatedIds: dup.others });
-    else if (L.reversal[l]) push('reversal', 'ledger', [], [l], 'reversal in the ledger; the bank has not booked it and its original is matched or absent');
+    if (dup)
+      push(
+        'duplicate',
+        'ledger',
+        [],
+        [l],
+        `the ledger carries the same payment reference ${dup.count} times`,
+        { relatedIds: dup.others },
+      );
+    else if (L.reversal[l])
+      push(
+        'reversal',
+        'ledger',
+        [],
+        [l],
+        'reversal in the ledger; the bank has not booked it and its original is matched or absent',
+      );
     else push('missingOnStatement', 'ledger', [], [l], 'booked in the ledger, not on the statement');
   }
 
@@ -280,15 +313,17 @@ function openMasks(
   const sOpen = new Uint8Array(S.n);
   const lOpen = new Uint8Array(L.n).fill(1);
   for (let i = 0; i < S.n; i++) sOpen[i] = S.lines[i]!.status === 'BOOK' ? 1 : 0;
+  const sIds = idIndex(S);
+  const lIds = idIndex(L);
   for (const m of matches) {
-    for (const id of m.statementIds) sOpen[S.byId.get(id)!] = 0;
-    for (const id of m.ledgerIds) lOpen[L.byId.get(id)!] = 0;
+    for (const id of m.statementIds) sOpen[sIds.get(id)!] = 0;
+    for (const id of m.ledgerIds) lOpen[lIds.get(id)!] = 0;
   }
   for (const r of reversals) {
     const side = r.side === 'statement' ? S : L;
     const open = r.side === 'statement' ? sOpen : lOpen;
-    open[side.byId.get(r.originalId)!] = 0;
-    open[side.byId.get(r.reversalId)!] = 0;
+    open[idIndex(side).get(r.originalId)!] = 0;
+    open[idIndex(side).get(r.reversalId)!] = 0;
   }
   return { sOpen, lOpen };
 }
@@ -303,6 +338,7 @@ function duplicates(
   const key = (i: number, k: number, v: string): string => `${side.dir[i]}${side.reversal[i]}|${k}|${v}`;
   const wanted = new Set<string>();
   const wantedValues = new Set<string>();
+  const wantedKinds = new Set<number>();
   for (let i = 0; i < side.n; i++) {
     if (!open[i]) continue;
     for (const k of STRONG_KINDS) {
@@ -310,16 +346,17 @@ function duplicates(
       if (v === undefined) continue;
       wanted.add(key(i, k, v));
       wantedValues.add(v);
+      wantedKinds.add(k);
     }
   }
   if (wanted.size === 0) return out;
   const holders = new Map<string, number[]>();
-  for (const k of STRONG_KINDS) {
+  for (const k of wantedKinds) {
     const col = side.refs[k]!;
     for (let i = 0; i < side.n; i++) {
       const v = col[i];
       // The raw value first: only the rare hit pays for building the composite key.
-      if (v === undefined || !booked[i] || !wantedValues.has(v)) continue;
+      if (v === undefined || !wantedValues.has(v) || !booked[i]) continue;
       const kk = key(i, k, v);
       if (!wanted.has(kk)) continue;
       const list = holders.get(kk);

@@ -152,7 +152,8 @@ export function target2Calendar(extraClosingDates: readonly string[] = []): Busi
   return {
     isBusinessDay,
     businessIndex,
-    businessDaysBetween: (fromIso, toIso) => businessIndex(epochDay(toIso)) - businessIndex(epochDay(fromIso)),
+    businessDaysBetween: (fromIso, toIso) =>
+      businessIndex(epochDay(toIso)) - businessIndex(epochDay(fromIso)),
   };
 }
 

@@ -10,7 +10,7 @@
  * formula and which must stay a number.
  */
 import { formatMinor } from '../domain/index.js';
-import { linesById } from './report.js';
+import { linesById, matchesInStatementOrder, openRows } from './report.js';
 import type { ReconciliationState } from './types.js';
 
 export const CSV_COLUMNS = [
@@ -51,7 +51,7 @@ export function reportCsv(state: ReconciliationState): string {
   const sById = linesById(state.statementLines);
   const lById = linesById(state.ledgerLines);
   const rows: string[] = [csvRow(CSV_COLUMNS)];
-  for (const m of state.matches) {
+  for (const m of matchesInStatementOrder(state)) {
     for (const sId of m.statementIds) {
       const line = sById.get(sId);
       for (const lId of m.ledgerIds) {
@@ -75,49 +75,45 @@ export function reportCsv(state: ReconciliationState): string {
       }
     }
   }
-  for (const b of state.breaks) {
-    if (b.side !== 'ledger')
-      for (const id of b.statementIds) {
-        const line = sById.get(id);
-        rows.push(
-          csvRow([
-            'unmatchedStatement',
-            b.id,
-            'open',
-            b.class,
-            id,
-            b.ledgerIds.join(' '),
-            line?.direction ?? b.direction,
-            fmt(line ? line.amount : b.amount),
-            ccy,
-            line?.valueDate ?? b.valueDate,
-            b.ageBusinessDays,
-            b.ageBucket,
-            b.reason,
-          ]),
-        );
-      }
-    if (b.side !== 'statement')
-      for (const id of b.ledgerIds) {
-        const line = lById.get(id);
-        rows.push(
-          csvRow([
-            'unmatchedLedger',
-            b.id,
-            'open',
-            b.class,
-            b.statementIds.join(' '),
-            id,
-            line?.direction ?? b.direction,
-            fmt(line ? line.amount : b.amount),
-            ccy,
-            line?.valueDate ?? b.valueDate,
-            b.ageBusinessDays,
-            b.ageBucket,
-            b.reason,
-          ]),
-        );
-      }
+  for (const { b, id } of openRows(state, 'statement')) {
+    const line = sById.get(id);
+    rows.push(
+      csvRow([
+        'unmatchedStatement',
+        b.id,
+        'open',
+        b.class,
+        id,
+        b.ledgerIds.join(' '),
+        line?.direction ?? b.direction,
+        fmt(line ? line.amount : b.amount),
+        ccy,
+        line?.valueDate ?? b.valueDate,
+        b.ageBusinessDays,
+        b.ageBucket,
+        b.reason,
+      ]),
+    );
+  }
+  for (const { b, id } of openRows(state, 'ledger')) {
+    const line = lById.get(id);
+    rows.push(
+      csvRow([
+        'unmatchedLedger',
+        b.id,
+        'open',
+        b.class,
+        b.statementIds.join(' '),
+        id,
+        line?.direction ?? b.direction,
+        fmt(line ? line.amount : b.amount),
+        ccy,
+        line?.valueDate ?? b.valueDate,
+        b.ageBusinessDays,
+        b.ageBucket,
+        b.reason,
+      ]),
+    );
   }
   for (const p of state.pending) {
     const line = sById.get(p.statementId);

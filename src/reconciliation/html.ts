@@ -7,7 +7,7 @@
  */
 import { formatMinor } from '../domain/index.js';
 import { AGE_BUCKETS } from './calendar.js';
-import { BREAK_CLASSES, linesById, summarize } from './report.js';
+import { BREAK_CLASSES, linesById, matchesInStatementOrder, summarize } from './report.js';
 import type { ReconciliationState } from './types.js';
 
 export interface HtmlOptions {
@@ -16,7 +16,13 @@ export interface HtmlOptions {
   readonly title?: string;
 }
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
 
 export function escapeHtml(value: unknown): string {
   return String(value ?? '').replace(/[&<>"']/g, (c) => ESCAPES[c]!);
@@ -38,12 +44,23 @@ svg text{font:12px system-ui,sans-serif;fill:#1b1f24}
 @media print{body{margin:0}}
 `;
 
-function table(headers: readonly string[], rows: ReadonlyArray<ReadonlyArray<unknown>>, numeric: ReadonlySet<number>, total: number): string {
+function table(
+  headers: readonly string[],
+  rows: ReadonlyArray<ReadonlyArray<unknown>>,
+  numeric: ReadonlySet<number>,
+  total: number,
+): string {
   const head = `<tr>${headers.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr>`;
   const body = rows
-    .map((r) => `<tr>${r.map((c, i) => `<td${numeric.has(i) ? ' class="num"' : ''}>${escapeHtml(c)}</td>`).join('')}</tr>`)
+    .map(
+      (r) =>
+        `<tr>${r.map((c, i) => `<td${numeric.has(i) ? ' class="num"' : ''}>${escapeHtml(c)}</td>`).join('')}</tr>`,
+    )
     .join('\n');
-  const cut = total > rows.length ? `<p class="note">${rows.length} of ${total} rows shown; the JSON and CSV reports list all.</p>` : '';
+  const cut =
+    total > rows.length
+      ? `<p class="note">${rows.length} of ${total} rows shown; the JSON and CSV reports list all.</p>`
+      : '';
   return rows.length === 0 ? '<p class="note">None.</p>' : `<table>${head}\n${body}</table>${cut}`;
 }
 
@@ -52,7 +69,9 @@ function ratio(value: bigint, max: bigint): number {
   return Number((value * 10_000n) / max) / 10_000;
 }
 
-function valueChart(bars: ReadonlyArray<{ label: string; value: bigint; text: string; color: string }>): string {
+function valueChart(
+  bars: ReadonlyArray<{ label: string; value: bigint; text: string; color: string }>,
+): string {
   const width = 720;
   const labelW = 190;
   const barMax = width - labelW - 150;
@@ -139,10 +158,30 @@ export function reportHtml(state: ReconciliationState, options: HtmlOptions = {}
       : '';
 
   const chart = valueChart([
-    { label: 'Matched', value: s.matchedValue, text: `${fmt(s.matchedValue)} (${s.matchedStatementLines} lines)`, color: '#1a7f37' },
-    { label: 'Unmatched on statement', value: s.unmatchedStatementValue, text: `${fmt(s.unmatchedStatementValue)} (${s.unmatchedStatementLines})`, color: '#cf222e' },
-    { label: 'Unmatched in ledger', value: s.unmatchedLedgerValue, text: `${fmt(s.unmatchedLedgerValue)} (${s.unmatchedLedgerLines})`, color: '#bc4c00' },
-    { label: 'Pending on statement', value: s.pendingValue, text: `${fmt(s.pendingValue)} (${s.pendingLines})`, color: '#8c959f' },
+    {
+      label: 'Matched',
+      value: s.matchedValue,
+      text: `${fmt(s.matchedValue)} (${s.matchedStatementLines} lines)`,
+      color: '#1a7f37',
+    },
+    {
+      label: 'Unmatched on statement',
+      value: s.unmatchedStatementValue,
+      text: `${fmt(s.unmatchedStatementValue)} (${s.unmatchedStatementLines})`,
+      color: '#cf222e',
+    },
+    {
+      label: 'Unmatched in ledger',
+      value: s.unmatchedLedgerValue,
+      text: `${fmt(s.unmatchedLedgerValue)} (${s.unmatchedLedgerLines})`,
+      color: '#bc4c00',
+    },
+    {
+      label: 'Pending on statement',
+      value: s.pendingValue,
+      text: `${fmt(s.pendingValue)} (${s.pendingLines})`,
+      color: '#8c959f',
+    },
   ]);
   const ageing = ageingChart(
     AGE_BUCKETS.map((b) => ({
@@ -171,20 +210,51 @@ export function reportHtml(state: ReconciliationState, options: HtmlOptions = {}
   const suggested = state.matches.filter((m) => m.status === 'suggested');
   const suggestedRows = suggested
     .slice(0, rowsMax)
-    .map((m) => [m.id, m.rule, m.statementIds.join(' '), m.ledgerIds.join(' '), m.ambiguous ? 'yes' : 'no', fmt(m.difference)]);
+    .map((m) => [
+      m.id,
+      m.rule,
+      m.statementIds.join(' '),
+      m.ledgerIds.join(' '),
+      m.ambiguous ? 'yes' : 'no',
+      fmt(m.difference),
+    ]);
   const pendingRows = state.pending.slice(0, rowsMax).map((p) => {
     const line = sById.get(p.statementId);
-    return [p.statementId, line?.direction ?? '', line ? fmt(line.amount) : '', line?.valueDate ?? '', p.ledgerIds.join(' ')];
+    return [
+      p.statementId,
+      line?.direction ?? '',
+      line ? fmt(line.amount) : '',
+      line?.valueDate ?? '',
+      p.ledgerIds.join(' '),
+    ];
   });
   const reversalRows = state.reversals.slice(0, rowsMax).map((r) => [r.side, r.originalId, r.reversalId]);
   const matchedRows: unknown[][] = [];
   let matchedTotal = 0;
-  for (const m of state.matches) {
+  for (const m of matchesInStatementOrder(state)) {
     matchedTotal++;
     if (matchedRows.length >= rowsMax) continue;
-    matchedRows.push([m.id, m.rule, m.status, m.statementIds.join(' '), m.ledgerIds.join(' '), fmt(m.difference)]);
+    matchedRows.push([
+      m.id,
+      m.rule,
+      m.status,
+      m.statementIds.join(' '),
+      m.ledgerIds.join(' '),
+      fmt(m.difference),
+    ]);
   }
-  const auditRows = state.audit.slice(0, rowsMax).map((a) => [a.at, a.by, a.action, a.matchId, a.rule, a.statementIds.join(' '), a.ledgerIds.join(' '), a.note ?? '']);
+  const auditRows = state.audit
+    .slice(0, rowsMax)
+    .map((a) => [
+      a.at,
+      a.by,
+      a.action,
+      a.matchId,
+      a.rule,
+      a.statementIds.join(' '),
+      a.ledgerIds.join(' '),
+      a.note ?? '',
+    ]);
 
   return `<!DOCTYPE html>
 <html lang="en">

@@ -57,13 +57,11 @@ interface Kept {
   readonly statementId: string;
   readonly index: number;
   inBalanced: boolean;
-}
-
-interface Identity {
-  readonly sightings: Kept[];
-  /** The statement being read and how many sightings of this identity it has shown so far. */
-  statement: string;
-  occurrence: number;
+  /** On the first sighting of an identity: the statement last read and its sightings so far. */
+  seenIn: string;
+  seen: number;
+  /** On the first sighting: every sighting in order (created on the second). */
+  more: Kept[] | undefined;
 }
 
 function compareStatements(a: Statement, b: Statement): number {
@@ -152,7 +150,15 @@ function mismatchOf(
   difference: bigint,
   reason: string,
 ): BatchMismatch {
-  return { entryId, statementId, difference, direction: e.direction, bookingDate: e.bookingDate, valueDate, reason };
+  return {
+    entryId,
+    statementId,
+    difference,
+    direction: e.direction,
+    bookingDate: e.bookingDate,
+    valueDate,
+    reason,
+  };
 }
 
 export function ingestStatements(statements: readonly Statement[], opts: IngestOptions): Ingested {
@@ -187,7 +193,7 @@ export function ingestStatements(statements: readonly Statement[], opts: IngestO
   // De-duplication across statements. One map per kind of identity (no key concatenation on the
   // hot path); each identity keeps its sightings in order, and the n-th sighting of an identity
   // within a statement is the same entry as the n-th sighting within any other statement.
-  const byIdentity = [new Map<string, Identity>(), new Map<string, Identity>(), new Map<string, Identity>()];
+  const byIdentity = [new Map<string, Kept>(), new Map<string, Kept>(), new Map<string, Kept>()];
   const kept: Kept[] = [];
   let dropped = 0;
   let superseded = 0;
@@ -196,22 +202,37 @@ export function ingestStatements(statements: readonly Statement[], opts: IngestO
     const entries = st.entries;
     for (let index = 0; index < entries.length; index++) {
       const entry = entries[index]!;
-      if (!(entry.amount > 0n)) assert(false, `statement ${st.id} entry ${index + 1} has a non-positive amount`);
+      if (!(entry.amount > 0n))
+        assert(false, `statement ${st.id} entry ${index + 1} has a non-positive amount`);
       const svcr = normalizeRef('acctSvcrRef', entry.refs.acctSvcrRef);
       const ntry = opts.dedupeByEntryRef ? entry.entryRef?.trim() || undefined : undefined;
       const kind = svcr !== undefined ? 0 : ntry !== undefined ? 1 : 2;
       const key = svcr ?? ntry ?? contentKey(entry);
       const map = byIdentity[kind]!;
-      let ident = map.get(key);
-      if (!ident) {
-        ident = { sightings: [], statement: st.id, occurrence: 0 };
-        map.set(key, ident);
-      } else if (ident.statement !== st.id) {
-        ident.statement = st.id;
-        ident.occurrence = 0;
+      const rec: Kept = {
+        entry,
+        statementId: st.id,
+        index,
+        inBalanced: balanced,
+        seenIn: st.id,
+        seen: 1,
+        more: undefined,
+      };
+      const first = map.get(key);
+      if (!first) {
+        map.set(key, rec); // the common case: a new identity, one map look-up and one insert
+        kept.push(rec);
+        continue;
       }
-      const occ = ident.occurrence++;
-      const seen = ident.sightings[occ];
+      // The identity was seen before: which sighting within this statement is this one?
+      let occ = 0;
+      if (first.seenIn === st.id) occ = first.seen++;
+      else {
+        first.seenIn = st.id;
+        first.seen = 1;
+      }
+      const sightings = first.more ?? (first.more = [first]);
+      const seen = sightings[occ];
       if (seen && seen.statementId !== st.id && bookingSignature(seen.entry) === bookingSignature(entry)) {
         if (seen.entry.status === 'PDNG' && entry.status === 'BOOK') {
           seen.entry = entry;
@@ -220,10 +241,9 @@ export function ingestStatements(statements: readonly Statement[], opts: IngestO
         seen.inBalanced ||= balanced;
         continue;
       }
-      const rec: Kept = { entry, statementId: st.id, index, inBalanced: balanced };
-      // A differing booking under one identity is kept as a further sighting: both become lines.
-      if (seen) ident.sightings.push(rec);
-      else ident.sightings[occ] = rec;
+      // A new sighting, or a differing booking under one identity: kept, so both become lines.
+      if (seen) sightings.push(rec);
+      else sightings[occ] = rec;
       kept.push(rec);
     }
   }
@@ -231,7 +251,10 @@ export function ingestStatements(statements: readonly Statement[], opts: IngestO
   // Ids, expansion, batch checks.
   const used = new Set<string>();
   const uniqueId = (statementId: string, base: string): string => {
-    let id = used.has(base) ? `${statementId}:${base}` : base;
+    const before = used.size;
+    used.add(base);
+    if (used.size > before) return base; // the common case: one set operation
+    let id = `${statementId}:${base}`;
     for (let n = 2; used.has(id); n++) id = `${statementId}:${base}~${n}`;
     used.add(id);
     return id;
@@ -257,12 +280,34 @@ export function ingestStatements(statements: readonly Statement[], opts: IngestO
       const tx = txs.length === 1 ? txs[0]! : undefined;
       const refs = tx ? mergeRefs(e.refs, tx.refs) : e.refs;
       lines.push(
-        line(k.statementId, account, currency, e, valueDate, id, entryRef, e.amount, e.direction, withMsgId(refs, batchMsgId), tx?.counterparty ?? e.counterparty, undefined),
+        line(
+          k.statementId,
+          account,
+          currency,
+          e,
+          valueDate,
+          id,
+          entryRef,
+          e.amount,
+          e.direction,
+          withMsgId(refs, batchMsgId),
+          tx?.counterparty ?? e.counterparty,
+          undefined,
+        ),
       );
       if (tx?.amount !== undefined) {
         const diff = signed(e.amount, e.direction) - signed(tx.amount, tx.direction ?? e.direction);
         if (diff !== 0n)
-          batchMismatches.push(mismatchOf(id, k.statementId, e, valueDate, diff, 'the transaction detail amount differs from the entry amount'));
+          batchMismatches.push(
+            mismatchOf(
+              id,
+              k.statementId,
+              e,
+              valueDate,
+              diff,
+              'the transaction detail amount differs from the entry amount',
+            ),
+          );
       }
       continue;
     }
@@ -272,18 +317,45 @@ export function ingestStatements(statements: readonly Statement[], opts: IngestO
       const direction = t.direction ?? e.direction;
       detailSum += signed(t.amount!, direction);
       lines.push(
-        line(k.statementId, account, currency, e, valueDate, uniqueId(k.statementId, `${id}/${i + 1}`), entryRef, t.amount!, direction, withMsgId(t.refs, batchMsgId), t.counterparty ?? e.counterparty, id),
+        line(
+          k.statementId,
+          account,
+          currency,
+          e,
+          valueDate,
+          uniqueId(k.statementId, `${id}/${i + 1}`),
+          entryRef,
+          t.amount!,
+          direction,
+          withMsgId(t.refs, batchMsgId),
+          t.counterparty ?? e.counterparty,
+          id,
+        ),
       );
     }
     const diff = signed(e.amount, e.direction) - detailSum;
     const nb = e.batch?.numberOfTransactions;
     if (diff !== 0n)
       batchMismatches.push(
-        mismatchOf(id, k.statementId, e, valueDate, diff, `the ${txs.length} transaction details do not add up to the batch entry amount`),
+        mismatchOf(
+          id,
+          k.statementId,
+          e,
+          valueDate,
+          diff,
+          `the ${txs.length} transaction details do not add up to the batch entry amount`,
+        ),
       );
     else if (nb !== undefined && nb !== txs.length)
       batchMismatches.push(
-        mismatchOf(id, k.statementId, e, valueDate, 0n, `the batch states ${nb} transactions but carries ${txs.length} details`),
+        mismatchOf(
+          id,
+          k.statementId,
+          e,
+          valueDate,
+          0n,
+          `the batch states ${nb} transactions but carries ${txs.length} details`,
+        ),
       );
   }
 

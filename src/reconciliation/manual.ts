@@ -68,7 +68,8 @@ export function manualMatch(
 ): Result<ReconciliationState, ManualError> {
   if (cmd.statementIds.length === 0 || cmd.ledgerIds.length === 0)
     return fail('emptySide', 'a match needs at least one statement line and one ledger line');
-  if (state.matches.some((m) => m.id === cmd.matchId)) return fail('matchIdTaken', `match id ${cmd.matchId} exists`);
+  if (state.matches.some((m) => m.id === cmd.matchId))
+    return fail('matchIdTaken', `match id ${cmd.matchId} exists`);
   const sById = new Map(state.statementLines.map((l) => [l.id, l]));
   const lById = new Map(state.ledgerLines.map((l) => [l.id, l]));
   const busy = taken(state);
@@ -76,7 +77,8 @@ export function manualMatch(
   for (const id of new Set(cmd.statementIds)) {
     const line = sById.get(id);
     if (!line) return fail('unknownLine', `no statement line ${id}`);
-    if (line.status !== 'BOOK') return fail('lineNotBooked', `statement line ${id} is pending; only booked lines are matched`);
+    if (line.status !== 'BOOK')
+      return fail('lineNotBooked', `statement line ${id} is pending; only booked lines are matched`);
     if (busy.s.has(id)) return fail('lineNotOpen', `statement line ${id} is already matched or reversed`);
     diff += signed(line.amount, line.direction);
   }
@@ -87,7 +89,10 @@ export function manualMatch(
     diff -= signed(line.amount, line.direction);
   }
   if (diff !== 0n)
-    return fail('amountsDiffer', `the statement lines and ledger lines differ by ${diff} minor units (signed)`);
+    return fail(
+      'amountsDiffer',
+      `the statement lines and ledger lines differ by ${diff} minor units (signed)`,
+    );
   const match: Match = {
     id: cmd.matchId,
     statementIds: [...new Set(cmd.statementIds)],

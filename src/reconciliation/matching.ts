@@ -55,7 +55,8 @@ const KINDS = REF_KINDS.length;
 /** The tolerance for a statement amount: the smaller of the absolute and relative ones that are set. */
 export function amountTolerance(amount: bigint, config: ReconcileConfig): bigint {
   const abs = config.amountToleranceMinor;
-  const rel = config.amountToleranceBp > 0 ? (amount * BigInt(Math.floor(config.amountToleranceBp))) / 10_000n : 0n;
+  const rel =
+    config.amountToleranceBp > 0 ? (amount * BigInt(Math.floor(config.amountToleranceBp))) / 10_000n : 0n;
   if (abs > 0n && rel > 0n) return abs < rel ? abs : rel;
   return abs > 0n ? abs : rel;
 }
@@ -112,8 +113,9 @@ class Engine {
   largestComponent = 0;
   componentsOverSizeMax = 0;
   groupSearchesCut = 0;
-  /** Ledger lines by strong reference (the cycle reference is indexed on demand in tier 1). */
-  readonly lIndex: RefIndex;
+  /** Ledger lines by strong reference, one index per kind, each built on first need. */
+  private readonly lIndex = new RefIndex();
+  private readonly indexed: boolean[] = REF_KINDS.map(() => false);
   private readonly cands: number[] = [];
   private readonly sId: (i: number) => string;
   private readonly lId: (i: number) => string;
@@ -126,14 +128,6 @@ class Engine {
     this.sOpen = new Uint8Array(S.n);
     for (let i = 0; i < S.n; i++) this.sOpen[i] = S.lines[i]!.status === 'BOOK' ? 1 : 0;
     this.lOpen = new Uint8Array(L.n).fill(1);
-    this.lIndex = new RefIndex();
-    for (const k of STRONG_KINDS) {
-      const col = L.refs[k]!;
-      for (let i = 0; i < L.n; i++) {
-        const v = col[i];
-        if (v !== undefined) this.lIndex.add(k, v, i);
-      }
-    }
     this.sId = (i) => S.lines[i]!.id;
     this.lId = (i) => L.lines[i]!.id;
   }
@@ -201,15 +195,39 @@ class Engine {
     }
   }
 
-  /** Open ledger candidates sharing a strong reference with statement line s. */
+  private ensureIndexed(k: number): void {
+    if (this.indexed[k]) return;
+    this.indexed[k] = true;
+    const col = this.L.refs[k]!;
+    for (let i = 0; i < this.L.n; i++) {
+      const v = col[i];
+      if (v !== undefined) this.lIndex.add(k, v, i);
+    }
+  }
+
+  /**
+   * Open ledger candidates sharing a strong reference with statement line s. When s carries an
+   * end-to-end reference that every ledger line carries too, that one look-up is complete: any
+   * other ledger line has a different end-to-end reference, which excludes it.
+   */
   private refCandidates(s: number): number[] {
-    const { S, lIndex, lOpen } = this;
+    const { S, L, lIndex, lOpen } = this;
     const out = this.cands;
     out.length = 0;
     const max = this.config.candidatesPerLineMax;
+    for (const k of END_TO_END_KINDS) {
+      const v = S.refs[k]![s];
+      if (v !== undefined && L.allHave[k]) {
+        this.ensureIndexed(k);
+        pushCode(lIndex, lIndex.code(k, v), lOpen, out, max);
+        return out;
+      }
+    }
     for (const k of STRONG_KINDS) {
       const v = S.refs[k]![s];
-      if (v !== undefined) pushCode(lIndex, lIndex.code(k, v), lOpen, out, max);
+      if (v === undefined) continue;
+      this.ensureIndexed(k);
+      pushCode(lIndex, lIndex.code(k, v), lOpen, out, max);
     }
     return out;
   }
@@ -299,7 +317,8 @@ class Engine {
           sum += L.lines[l]!.amount;
           if (Math.abs(S.valueBiz[s]! - L.valueBiz[l]!) > window) inWindow = false;
         }
-        if (inWindow && sum === S.lines[s]!.amount) this.record([s], sortById(ll, this.lId), 'group.ref', 1, true, false, true);
+        if (inWindow && sum === S.lines[s]!.amount)
+          this.record([s], sortById(ll, this.lId), 'group.ref', 1, true, false, true);
       } else if (ll.length === 1 && sl.length >= 2) {
         const l = ll[0]!;
         let sum = 0n;
@@ -308,7 +327,8 @@ class Engine {
           sum += S.lines[s]!.amount;
           if (Math.abs(S.valueBiz[s]! - L.valueBiz[l]!) > window) inWindow = false;
         }
-        if (inWindow && sum === L.lines[l]!.amount) this.record(sortById(sl, this.sId), [l], 'group.ref', 1, true, false, true);
+        if (inWindow && sum === L.lines[l]!.amount)
+          this.record(sortById(sl, this.sId), [l], 'group.ref', 1, true, false, true);
       }
     }
   }
@@ -459,7 +479,11 @@ class Engine {
         edges.push(s, l, pairCost(KINDS - sharedRefs(S, s, L, l), days, diff));
       }
     }
-    this.assign(edges, (s, l) => (sharesMatchKind(S, s, L, l) ? 'tolerance.ref' : 'tolerance.counterparty'), 3);
+    this.assign(
+      edges,
+      (s, l) => (sharesMatchKind(S, s, L, l) ? 'tolerance.ref' : 'tolerance.counterparty'),
+      3,
+    );
   }
 
   /** One line = Σ of a few open lines of the other side with the same direction, value date and counterparty. */

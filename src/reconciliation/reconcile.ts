@@ -34,7 +34,10 @@ export function resolveConfig(partial: Partial<ReconcileConfig> | undefined): Re
   const c = { ...DEFAULT_RECONCILE_CONFIG, ...(partial ?? {}) };
   assert(c.amountToleranceMinor >= 0n, 'amountToleranceMinor must not be negative');
   assert(c.amountToleranceBp >= 0, 'amountToleranceBp must not be negative');
-  assert(Number.isInteger(c.dateWindowBusinessDays) && c.dateWindowBusinessDays >= 0, 'dateWindowBusinessDays');
+  assert(
+    Number.isInteger(c.dateWindowBusinessDays) && c.dateWindowBusinessDays >= 0,
+    'dateWindowBusinessDays',
+  );
   assert(c.componentSizeMax >= 1 && c.componentSizeMax <= 2000, 'componentSizeMax must be within 1..2000');
   assert(c.candidatesPerLineMax >= 1, 'candidatesPerLineMax must be positive');
   assert(c.groupSizeMax >= 2 || c.groupCandidatesMax < 2, 'groupSizeMax must be at least 2');
@@ -45,7 +48,10 @@ export function resolveConfig(partial: Partial<ReconcileConfig> | undefined): Re
  * Prepared sides are memoised per (immutable) line array, so a manual operation does not decode a
  * million lines again. The cache is invisible to callers: the same array always prepares the same.
  */
-const prepared = new WeakMap<object, { cal: BusinessCalendar; side: Side<StatementLine> | Side<LedgerLine> }>();
+const prepared = new WeakMap<
+  object,
+  { cal: BusinessCalendar; side: Side<StatementLine> | Side<LedgerLine> }
+>();
 const calendars = new WeakMap<readonly string[], BusinessCalendar>();
 
 export function calendarOf(config: ReconcileConfig): BusinessCalendar {
@@ -65,9 +71,12 @@ export function sidesOf(
   const S =
     s && s.cal === cal
       ? (s.side as Side<StatementLine>)
-      : prepareSide(state.statementLines, state.currency, cal, 'statement');
+      : prepareSide(state.statementLines, state.currency, cal, 'statement', false);
   const l = prepared.get(state.ledgerLines);
-  const L = l && l.cal === cal ? (l.side as Side<LedgerLine>) : prepareSide(state.ledgerLines, state.currency, cal, 'ledger');
+  const L =
+    l && l.cal === cal
+      ? (l.side as Side<LedgerLine>)
+      : prepareSide(state.ledgerLines, state.currency, cal, 'ledger', true);
   prepared.set(state.statementLines, { cal, side: S });
   prepared.set(state.ledgerLines, { cal, side: L });
   return { S, L };
@@ -84,8 +93,8 @@ export function reconcile(input: ReconcileInput): ReconciliationState {
   };
   // Always decoded afresh here (the cache serves later manual operations on the same state).
   const cal = calendarOf(config);
-  const S = prepareSide(base.statementLines, base.currency, cal, 'statement');
-  const L = prepareSide(base.ledgerLines, base.currency, cal, 'ledger');
+  const S = prepareSide(base.statementLines, base.currency, cal, 'statement', false);
+  const L = prepareSide(base.ledgerLines, base.currency, cal, 'ledger', true);
   prepared.set(base.statementLines, { cal, side: S });
   prepared.set(base.ledgerLines, { cal, side: L });
   const outcome = matchLines(S, L, config);
@@ -137,7 +146,10 @@ export function reconcile(input: ReconcileInput): ReconciliationState {
 }
 
 /** Re-derives breaks and pending links after the matches of a state changed. */
-export function reclassify(state: ReconciliationState, matches: ReconciliationState['matches']): ReconciliationState {
+export function reclassify(
+  state: ReconciliationState,
+  matches: ReconciliationState['matches'],
+): ReconciliationState {
   const { S, L } = sidesOf(state);
   const { breaks, pending } = classifyBreaks({
     S,

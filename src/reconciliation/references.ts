@@ -46,7 +46,9 @@ const PLACEHOLDERS = new Set(['NOTPROVIDED', 'NONREF', 'NONE']);
 /** A reference as a key: trimmed; UETR lower-cased (a UUID); empty and placeholders dropped. */
 export function normalizeRef(kind: RefKind, value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
-  const v = value.trim();
+  const len = value.length;
+  // Trim only when an end is blank (trim would allocate a copy).
+  const v = len > 0 && value.charCodeAt(0) > 32 && value.charCodeAt(len - 1) > 32 ? value : value.trim();
   if (v === '' || (v.length <= 11 && PLACEHOLDERS.has(v.toUpperCase()))) return undefined;
   return kind === 'uetr' ? v.toLowerCase() : v;
 }

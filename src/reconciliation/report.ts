@@ -57,6 +57,43 @@ export function linesById<T extends StatementLine | LedgerLine>(lines: readonly 
   return m as Map<string, T>;
 }
 
+const positionCache = new WeakMap<object, Map<string, number>>();
+
+/** id -> position in the array, memoised per (immutable) line array. */
+export function positions(lines: readonly (StatementLine | LedgerLine)[]): Map<string, number> {
+  let m = positionCache.get(lines);
+  if (!m) {
+    m = new Map();
+    for (let i = 0; i < lines.length; i++) m.set(lines[i]!.id, i);
+    positionCache.set(lines, m);
+  }
+  return m;
+}
+
+/** Matches in statement order (by their first statement line). */
+export function matchesInStatementOrder(state: ReconciliationState): ReconciliationState['matches'] {
+  const pos = positions(state.statementLines);
+  const keyed = state.matches.map((m) => ({ m, k: pos.get(m.statementIds[0]!) ?? Number.MAX_SAFE_INTEGER }));
+  keyed.sort((a, b) => a.k - b.k);
+  return keyed.map((x) => x.m);
+}
+
+/** Open rows of one side, in that side's line order: [break, line id] pairs. */
+export function openRows(
+  state: ReconciliationState,
+  side: 'statement' | 'ledger',
+): Array<{ b: ReconciliationState['breaks'][number]; id: string }> {
+  const pos = positions(side === 'statement' ? state.statementLines : state.ledgerLines);
+  const rows: Array<{ b: ReconciliationState['breaks'][number]; id: string; k: number }> = [];
+  for (const b of state.breaks) {
+    if (b.side === (side === 'statement' ? 'ledger' : 'statement')) continue;
+    for (const id of side === 'statement' ? b.statementIds : b.ledgerIds)
+      rows.push({ b, id, k: pos.get(id) ?? Number.MAX_SAFE_INTEGER });
+  }
+  rows.sort((x, y) => x.k - y.k);
+  return rows;
+}
+
 export function summarize(state: ReconciliationState): Summary {
   const sById = linesById(state.statementLines);
   const lById = linesById(state.ledgerLines);
@@ -132,7 +169,7 @@ export function reportModel(state: ReconciliationState): Record<string, unknown>
   const summary = summarize(state);
 
   const matched: Array<Record<string, unknown>> = [];
-  for (const m of state.matches) {
+  for (const m of matchesInStatementOrder(state)) {
     for (const sId of m.statementIds) {
       for (const lId of m.ledgerIds) {
         const row: Record<string, unknown> = {
@@ -161,44 +198,40 @@ export function reportModel(state: ReconciliationState): Record<string, unknown>
 
   const unmatchedStatementEntries: Array<Record<string, unknown>> = [];
   const unmatchedLedgerEntries: Array<Record<string, unknown>> = [];
-  for (const b of state.breaks) {
-    const common = {
-      reason: b.class,
-      detail: b.reason,
-      breakId: b.id,
-      ageBusinessDays: b.ageBusinessDays,
-      ageBucket: b.ageBucket,
+  const common = (b: ReconciliationState['breaks'][number]): Record<string, unknown> => ({
+    reason: b.class,
+    detail: b.reason,
+    breakId: b.id,
+    ageBusinessDays: b.ageBusinessDays,
+    ageBucket: b.ageBucket,
+  });
+  for (const { b, id } of openRows(state, 'statement')) {
+    const line = sById.get(id);
+    const row: Record<string, unknown> = {
+      entryRef: id,
+      amount: fmt(line ? line.amount : b.amount),
+      direction: line ? line.direction : b.direction,
+      valueDate: line ? line.valueDate : b.valueDate,
+      ...common(b),
     };
-    if (b.side !== 'ledger') {
-      for (const id of b.statementIds) {
-        const line = sById.get(id);
-        unmatchedStatementEntries.push({
-          entryRef: id,
-          amount: fmt(line ? line.amount : b.amount),
-          direction: line ? line.direction : b.direction,
-          valueDate: line ? line.valueDate : b.valueDate,
-          ...common,
-          ...(b.ledgerIds.length > 0 ? { ledgerEntries: b.ledgerIds } : {}),
-          ...(b.difference !== undefined ? { difference: fmt(b.difference) } : {}),
-          ...(b.relatedIds ? { relatedEntries: b.relatedIds } : {}),
-        });
-      }
-    }
-    if (b.side !== 'statement') {
-      for (const id of b.ledgerIds) {
-        const line = lById.get(id);
-        unmatchedLedgerEntries.push({
-          ledgerEntry: id,
-          amount: fmt(line ? line.amount : b.amount),
-          direction: line ? line.direction : b.direction,
-          valueDate: line ? line.valueDate : b.valueDate,
-          ...common,
-          ...(b.statementIds.length > 0 ? { statementEntries: b.statementIds } : {}),
-          ...(b.difference !== undefined ? { difference: fmt(b.difference) } : {}),
-          ...(b.relatedIds ? { relatedEntries: b.relatedIds } : {}),
-        });
-      }
-    }
+    if (b.ledgerIds.length > 0) row.ledgerEntries = b.ledgerIds;
+    if (b.difference !== undefined) row.difference = fmt(b.difference);
+    if (b.relatedIds) row.relatedEntries = b.relatedIds;
+    unmatchedStatementEntries.push(row);
+  }
+  for (const { b, id } of openRows(state, 'ledger')) {
+    const line = lById.get(id);
+    const row: Record<string, unknown> = {
+      ledgerEntry: id,
+      amount: fmt(line ? line.amount : b.amount),
+      direction: line ? line.direction : b.direction,
+      valueDate: line ? line.valueDate : b.valueDate,
+      ...common(b),
+    };
+    if (b.statementIds.length > 0) row.statementEntries = b.statementIds;
+    if (b.difference !== undefined) row.difference = fmt(b.difference);
+    if (b.relatedIds) row.relatedEntries = b.relatedIds;
+    unmatchedLedgerEntries.push(row);
   }
 
   const bal = state.balance;

@@ -6,7 +6,7 @@
  */
 import { assert } from '../domain/index.js';
 import { epochDay, type BusinessCalendar } from './calendar.js';
-import { REF_KINDS, normalizeCounterparty, normalizeRef, RefIndex } from './references.js';
+import { REF_KINDS, normalizeCounterparty, normalizeRef } from './references.js';
 import type { Direction, LedgerLine, StatementLine } from './types.js';
 
 export interface Side<T extends StatementLine | LedgerLine> {
@@ -19,25 +19,41 @@ export interface Side<T extends StatementLine | LedgerLine> {
   readonly bookBiz: Int32Array;
   /** refs[kind][line], kinds ordered as REF_KINDS. */
   readonly refs: ReadonlyArray<Array<string | undefined>>;
+  /** Per kind: every line carries a reference of that kind. */
+  readonly allHave: readonly boolean[];
   readonly cpty: Array<string | undefined>;
   readonly reversal: Uint8Array;
-  /** id -> index. */
-  readonly byId: Map<string, number>;
-}
-
-export function dirCode(d: Direction): number {
-  return d === 'CRDT' ? 1 : 0;
 }
 
 export function signed(amount: bigint, direction: Direction): bigint {
   return direction === 'CRDT' ? amount : -amount;
 }
 
+const idIndexes = new WeakMap<object, Map<string, number>>();
+
+/** id -> line index of a side, built on first use (manual operations, re-classification). */
+export function idIndex(side: Side<StatementLine | LedgerLine>): Map<string, number> {
+  let m = idIndexes.get(side);
+  if (!m) {
+    m = new Map();
+    for (let i = 0; i < side.n; i++) m.set(side.lines[i]!.id, i);
+    idIndexes.set(side, m);
+  }
+  return m;
+}
+
+const CPTY_CACHE_MAX = 100_000;
+
+/**
+ * Decodes a side. `checkUniqueIds` asserts that line ids are unique (the ledger side; statement
+ * line ids are made unique by ingestion).
+ */
 export function prepareSide<T extends StatementLine | LedgerLine>(
   lines: readonly T[],
   currency: string,
   calendar: BusinessCalendar,
   what: string,
+  checkUniqueIds: boolean,
 ): Side<T> {
   const n = lines.length;
   const dir = new Uint8Array(n);
@@ -46,55 +62,70 @@ export function prepareSide<T extends StatementLine | LedgerLine>(
   const bookBiz = new Int32Array(n);
   const reversal = new Uint8Array(n);
   const refs = REF_KINDS.map(() => new Array<string | undefined>(n));
+  const have = REF_KINDS.map(() => 0);
   const cpty = new Array<string | undefined>(n);
-  const byId = new Map<string, number>();
+  const ids = checkUniqueIds ? new Set<string>() : null;
   const bizOfDate = new Map<string, number>();
-  const biz = (iso: string): number => {
-    let b = bizOfDate.get(iso);
-    if (b === undefined) {
-      b = calendar.businessIndex(epochDay(iso));
-      bizOfDate.set(iso, b);
-    }
-    return b;
-  };
+  const cptyNorm = new Map<string, string | undefined>();
+  // Consecutive lines mostly share their dates: remember the last one (a pointer compare).
+  let lastIso = '';
+  let lastBiz = 0;
+  let lastDay = 0;
   for (let i = 0; i < n; i++) {
     const line = lines[i]!;
     // Plain checks rather than assert(…, () => message): no closure per line on the hot path.
-    if (line.currency !== currency) assert(false, `${what} line ${line.id} is in ${line.currency}, account in ${currency}`);
+    if (line.currency !== currency)
+      assert(false, `${what} line ${line.id} is in ${line.currency}, account in ${currency}`);
     if (!(line.amount > 0n)) assert(false, `${what} line ${line.id} has a non-positive amount`);
-    const before = byId.size;
-    byId.set(line.id, i);
-    if (byId.size === before) assert(false, `${what} line id ${line.id} is not unique`);
+    if (ids) {
+      const before = ids.size;
+      ids.add(line.id);
+      if (ids.size === before) assert(false, `${what} line id ${line.id} is not unique`);
+    }
     dir[i] = line.direction === 'CRDT' ? 1 : 0;
-    valueDay[i] = epochDay(line.valueDate);
-    valueBiz[i] = biz(line.valueDate);
-    bookBiz[i] = biz(line.bookingDate);
+    const vd = line.valueDate;
+    if (vd !== lastIso) {
+      lastIso = vd;
+      lastDay = epochDay(vd);
+      let b = bizOfDate.get(vd);
+      if (b === undefined) {
+        b = calendar.businessIndex(lastDay);
+        bizOfDate.set(vd, b);
+      }
+      lastBiz = b;
+    }
+    valueDay[i] = lastDay;
+    valueBiz[i] = lastBiz;
+    const bd = line.bookingDate;
+    if (bd === vd) bookBiz[i] = lastBiz;
+    else {
+      let b = bizOfDate.get(bd);
+      if (b === undefined) {
+        b = calendar.businessIndex(epochDay(bd));
+        bizOfDate.set(bd, b);
+      }
+      bookBiz[i] = b;
+    }
     reversal[i] = line.reversal ? 1 : 0;
     const r = line.refs;
     for (let k = 0; k < REF_KINDS.length; k++) {
       const kind = REF_KINDS[k]!;
       const v = r[kind];
-      refs[k]![i] = v === undefined ? undefined : normalizeRef(kind, v);
+      if (v === undefined) continue;
+      const norm = normalizeRef(kind, v);
+      refs[k]![i] = norm;
+      if (norm !== undefined) have[k]!++;
     }
-    cpty[i] = normalizeCounterparty(line.counterparty);
-  }
-  return { n, lines, dir, valueDay, valueBiz, bookBiz, refs, cpty, reversal, byId };
-}
-
-/** Indexes the given kinds of the side's lines for which `include(i)` holds (all when omitted). */
-export function indexRefs(
-  side: Side<StatementLine | LedgerLine>,
-  kinds: readonly number[],
-  include?: Uint8Array,
-): RefIndex {
-  const index = new RefIndex();
-  for (const k of kinds) {
-    const col = side.refs[k]!;
-    for (let i = 0; i < side.n; i++) {
-      if (include && include[i] === 0) continue;
-      const v = col[i];
-      if (v !== undefined) index.add(k, v, i);
+    const c = line.counterparty;
+    if (c !== undefined) {
+      let nc = cptyNorm.get(c);
+      if (nc === undefined && !cptyNorm.has(c)) {
+        nc = normalizeCounterparty(c);
+        if (cptyNorm.size < CPTY_CACHE_MAX) cptyNorm.set(c, nc);
+      }
+      cpty[i] = nc;
     }
   }
-  return index;
+  const allHave = have.map((h) => h === n);
+  return { n, lines, dir, valueDay, valueBiz, bookBiz, refs, allHave, cpty, reversal };
 }

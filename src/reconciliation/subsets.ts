@@ -24,10 +24,17 @@ export interface SubsetSearch {
  * explored in descending amount order (ties by index) with two prunings: a partial sum above the
  * target is abandoned, and so is one that cannot reach it with the largest remaining members.
  */
-export function subsetSum(amounts: readonly bigint[], target: bigint, sizeMax: number, stepsMax: number): SubsetSearch {
+export function subsetSum(
+  amounts: readonly bigint[],
+  target: bigint,
+  sizeMax: number,
+  stepsMax: number,
+): SubsetSearch {
   const n = amounts.length;
   if (n < 2 || target <= 0n) return { found: null, cut: false };
-  const order = amounts.map((_, i) => i).sort((x, y) => (amounts[y]! > amounts[x]! ? 1 : amounts[y]! < amounts[x]! ? -1 : x - y));
+  const order = amounts
+    .map((_, i) => i)
+    .sort((x, y) => (amounts[y]! > amounts[x]! ? 1 : amounts[y]! < amounts[x]! ? -1 : x - y));
   const sorted = order.map((i) => amounts[i]!);
   let steps = 0;
   let cut = false;

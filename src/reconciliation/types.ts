@@ -110,7 +110,11 @@ export interface StatementEntry {
   readonly refs: References;
   readonly counterparty?: string;
   /** Ntry/NtryDtls/Btch. */
-  readonly batch?: { readonly msgId?: string; readonly pmtInfId?: string; readonly numberOfTransactions?: number };
+  readonly batch?: {
+    readonly msgId?: string;
+    readonly pmtInfId?: string;
+    readonly numberOfTransactions?: number;
+  };
   /** Ntry/NtryDtls/TxDtls. */
   readonly transactions?: readonly TransactionDetail[];
 }

@@ -74,12 +74,16 @@ const settle = () => new Promise((r) => setTimeout(r, 300));
 function fixture(name: string): Uint8Array {
   const raw = readFileSync(join(FIXTURES, name));
   const s = raw.toString('latin1');
-  return s.includes('__CANARY__') ? Buffer.from(s.replaceAll('__CANARY__', String(canaryPort)), 'latin1') : raw;
+  return s.includes('__CANARY__')
+    ? Buffer.from(s.replaceAll('__CANARY__', String(canaryPort)), 'latin1')
+    : raw;
 }
 
 const libxml2 = HAVE_XSD ? createLibxml2Validator({ schemaDir: OFFICIAL_XSD }) : null;
 
-type Outcome = { stage: 'gate' | 'envelope' | 'xsd'; rule: string; message: string; line?: number } | { stage: 'accepted' };
+type Outcome =
+  | { stage: 'gate' | 'envelope' | 'xsd'; rule: string; message: string; line?: number }
+  | { stage: 'accepted' };
 
 /** The front door as the intake stage runs it: gate → envelope → XSD. */
 async function frontDoor(bytes: Uint8Array): Promise<Outcome> {
@@ -87,11 +91,16 @@ async function frontDoor(bytes: Uint8Array): Promise<Outcome> {
   if (!gated.ok) return { stage: 'gate', ...pick(gated.error) };
   const env = readEnvelope(gated.value.text, { depthMax: LIMITS.depthMax, supportedMessageTypes: SUPPORTED });
   if (!env.ok) return { stage: 'envelope', ...pick(env.error) };
-  for (const item of streamTransactions(env.value.documentXml, { repeatingElement: 'CdtTrfTxInf', limits: LIMITS }))
-    if (item.kind === 'rejected') throw new Error(`stream refused what the gate passed: ${item.rejection.message}`);
+  for (const item of streamTransactions(env.value.documentXml, {
+    repeatingElement: 'CdtTrfTxInf',
+    limits: LIMITS,
+  }))
+    if (item.kind === 'rejected')
+      throw new Error(`stream refused what the gate passed: ${item.rejection.message}`);
   if (libxml2) {
     const issues = await libxml2.validate(env.value.documentXml, env.value.messageType!);
-    if (issues.length > 0) return { stage: 'xsd', rule: 'xsd.invalid', message: issues[0]!.message, line: issues[0]!.line };
+    if (issues.length > 0)
+      return { stage: 'xsd', rule: 'xsd.invalid', message: issues[0]!.message, line: issues[0]!.line };
   }
   return { stage: 'accepted' };
 }
@@ -151,18 +160,21 @@ describe('hostile fixtures (X01–X16)', () => {
 
   for (const [file, [stage, rule, messagePart]] of Object.entries(CASES)) {
     const needsXsd = stage === 'xsd' || stage === 'accepted';
-    it.skipIf(needsXsd && !HAVE_XSD)(`${file} → ${stage === 'accepted' ? 'accepted' : `${stage} ${rule}`}`, async () => {
-      const t0 = performance.now();
-      const outcome = await frontDoor(fixture(file));
-      const ms = performance.now() - t0;
-      expect(outcome.stage).toBe(stage);
-      if (outcome.stage !== 'accepted') {
-        expect(outcome.rule).toBe(rule);
-        if (messagePart) expect(outcome.message).toMatch(messagePart);
-        expect(outcome.line ?? 1).toBeGreaterThanOrEqual(1);
-      }
-      expect(ms).toBeLessThan(2_000);
-    });
+    it.skipIf(needsXsd && !HAVE_XSD)(
+      `${file} → ${stage === 'accepted' ? 'accepted' : `${stage} ${rule}`}`,
+      async () => {
+        const t0 = performance.now();
+        const outcome = await frontDoor(fixture(file));
+        const ms = performance.now() - t0;
+        expect(outcome.stage).toBe(stage);
+        if (outcome.stage !== 'accepted') {
+          expect(outcome.rule).toBe(rule);
+          if (messagePart) expect(outcome.message).toMatch(messagePart);
+          expect(outcome.line ?? 1).toBeGreaterThanOrEqual(1);
+        }
+        expect(ms).toBeLessThan(2_000);
+      },
+    );
   }
 });
 
@@ -236,14 +248,19 @@ describe('generated huge cases: refused in bounded time and memory', () => {
     expect(r.value).toMatch(/^xml\.compressed: message is gzip-compressed/);
     expect(r.ms).toBeLessThan(50);
     expect(r.heapMiB).toBeLessThan(16);
-    expect(gateRule(Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0, 0, 0])).value).toMatch(/^xml\.compressed: .*zip/);
+    expect(gateRule(Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0, 0, 0])).value).toMatch(
+      /^xml\.compressed: .*zip/,
+    );
   });
 
   it('the largest accepted message (just under messageBytesMax) passes the gate in bounded time', () => {
-    const tx = '<CdtTrfTxInf><PmtId><EndToEndId>E2E</EndToEndId></PmtId><Amt Ccy="EUR">1.00</Amt></CdtTrfTxInf>\n';
+    const tx =
+      '<CdtTrfTxInf><PmtId><EndToEndId>E2E</EndToEndId></PmtId><Amt Ccy="EUR">1.00</Amt></CdtTrfTxInf>\n';
     const n = Math.floor((LIMITS.messageBytesMax - 200) / tx.length);
     const r = gateRule(enc(DOC(tx.repeat(n))));
-    console.log(`gate on ${(n * tx.length / 2 ** 20).toFixed(0)} MiB (${n} elements x4): ${r.ms.toFixed(0)} ms`);
+    console.log(
+      `gate on ${((n * tx.length) / 2 ** 20).toFixed(0)} MiB (${n} elements x4): ${r.ms.toFixed(0)} ms`,
+    );
     expect(r.value).toBe('accepted');
     expect(r.ms).toBeLessThan(20_000);
   }, 60_000);
@@ -254,7 +271,11 @@ describe('no outbound connection is ever attempted (loopback canary)', () => {
 
   it('control: the canary counts connections', async () => {
     const before = connections;
-    await new Promise<void>((r) => connect(canaryPort, '127.0.0.1').on('close', () => r()).on('error', () => r()));
+    await new Promise<void>((r) =>
+      connect(canaryPort, '127.0.0.1')
+        .on('close', () => r())
+        .on('error', () => r()),
+    );
     await settle();
     expect(connections).toBe(before + 1);
     connections = before;
@@ -268,23 +289,27 @@ describe('no outbound connection is ever attempted (loopback canary)', () => {
       const text = Buffer.from(bytes).toString('utf8');
       parseXml(text, { depthMax: 64 });
       readEnvelope(text, { depthMax: 64 });
-      [...streamTransactions(text, { repeatingElement: 'CdtTrfTxInf', limits: LIMITS })];
+      const items = [...streamTransactions(text, { repeatingElement: 'CdtTrfTxInf', limits: LIMITS })];
+      expect(items.length).toBeGreaterThan(0);
       if (gated.ok) readEnvelope(gated.value.text, { depthMax: 64 });
     }
     await settle();
     expect(connections).toBe(0);
   });
 
-  it.skipIf(!HAVE_XSD)('libxml2 validator, even fed the hostile text directly: zero connections', async () => {
-    for (const f of CANARY_FILES) {
-      const text = Buffer.from(fixture(f)).toString('utf8');
-      const body = text.slice(text.indexOf('<Document'));
-      await libxml2!.validate(text, 'pacs.008.001.08');
-      await libxml2!.validate(body, 'pacs.008.001.08');
-    }
-    await settle();
-    expect(connections).toBe(0);
-  });
+  it.skipIf(!HAVE_XSD)(
+    'libxml2 validator, even fed the hostile text directly: zero connections',
+    async () => {
+      for (const f of CANARY_FILES) {
+        const text = Buffer.from(fixture(f)).toString('utf8');
+        const body = text.slice(text.indexOf('<Document'));
+        await libxml2!.validate(text, 'pacs.008.001.08');
+        await libxml2!.validate(body, 'pacs.008.001.08');
+      }
+      await settle();
+      expect(connections).toBe(0);
+    },
+  );
 
   it.skipIf(!HAVE_XSD || !HAVE_JAVA)(
     'Xerces adapter: hostile input never reaches the JVM; schemaLocation hints are not fetched',

@@ -50,21 +50,37 @@ describe('ledger under concurrent writers (pg)', () => {
   beforeAll(async () => {
     console.log('ledger concurrency seed', seed);
     db = await openTestDb('pg', 'ledger_conc');
-    await openAccounts(db, [...houseAccounts('EUR'), ...BICS.flatMap((b) => participantAccounts(b, 'EUR'))], T0);
+    await openAccounts(
+      db,
+      [...houseAccounts('EUR'), ...BICS.flatMap((b) => participantAccounts(b, 'EUR'))],
+      T0,
+    );
     for (const b of BICS)
       await db.transaction((tx) =>
-        setLimit(tx, clearingAccount(b, 'EUR'), { netDebitCapMinor: CAP, prefundedMinor: 0n }, {
-          nowMs: T0,
-          actor: 'test',
-          reason: 'test',
-        }),
+        setLimit(
+          tx,
+          clearingAccount(b, 'EUR'),
+          { netDebitCapMinor: CAP, prefundedMinor: 0n },
+          {
+            nowMs: T0,
+            actor: 'test',
+            reason: 'test',
+          },
+        ),
       );
     for (let i = 0; i < 4; i++) {
-      const own = await openPg({ url: pgUrl, schema: db.schema, poolSizeMax: 2, applicationName: `ledger writer ${i}` });
+      const own = await openPg({
+        url: pgUrl,
+        schema: db.schema,
+        poolSizeMax: 2,
+        applicationName: `ledger writer ${i}`,
+      });
       extra.push(own);
       const clock = new ManualClock(T0 + i);
       // small batches: many more transactions interleave than with the default 1,000
-      writers.push(new LedgerWriter(own, { clock, ids: timeOrderedIds(clock, 100 + i), batchSizeMax: 1 + i * 7 }));
+      writers.push(
+        new LedgerWriter(own, { clock, ids: timeOrderedIds(clock, 100 + i), batchSizeMax: 1 + i * 7 }),
+      );
     }
   }, 120_000);
 
@@ -131,13 +147,15 @@ describe('ledger under concurrent writers (pg)', () => {
       if (o.status === 'rejected' && o.rejection.reason === 'AM04') limitRejections++;
       if (o.status !== 'accepted') return;
       acceptedPerKey.set(cmd.key, (acceptedPerKey.get(cmd.key) ?? 0) + 1);
-      if (cmd.kind === 'transfer') for (const p of cmd.postings) expected.get(p.account)!.posted += p.amount.minor;
+      if (cmd.kind === 'transfer')
+        for (const p of cmd.postings) expected.get(p.account)!.posted += p.amount.minor;
       if (cmd.kind === 'reserve') reserveByKey.set(cmd.key, [...cmd.postings]);
       if (cmd.kind === 'post' || cmd.kind === 'void') {
         expect(resolved.has(cmd.pendingKey)).toBe(false);
         resolved.add(cmd.pendingKey);
         if (cmd.kind === 'post')
-          for (const p of reserveByKey.get(cmd.pendingKey)!) expected.get(p.account)!.posted += p.amount.minor;
+          for (const p of reserveByKey.get(cmd.pendingKey)!)
+            expected.get(p.account)!.posted += p.amount.minor;
       }
     });
     for (const [key, legs] of reserveByKey)
@@ -155,7 +173,12 @@ describe('ledger under concurrent writers (pg)', () => {
     const stored = await listAccounts(db, { currency: 'EUR' });
     for (const a of stored) {
       const e = expected.get(a.id) ?? { posted: 0n, pd: 0n, pc: 0n };
-      expect([a.id, a.posted.minor, a.pendingDebits.minor, a.pendingCredits.minor]).toEqual([a.id, e.posted, e.pd, e.pc]);
+      expect([a.id, a.posted.minor, a.pendingDebits.minor, a.pendingCredits.minor]).toEqual([
+        a.id,
+        e.posted,
+        e.pd,
+        e.pc,
+      ]);
       if (a.limit) expect(a.available!.minor >= 0n).toBe(true);
     }
     const report = await checkInvariants(db);

@@ -63,15 +63,36 @@ describe.each(['pg', 'pglite'] as const)('ledger guards on %s', (kind) => {
 
   beforeAll(async () => {
     db = await openTestDb(kind, `ledger_guards_${kind}`);
-    await openAccounts(db, [...houseAccounts('EUR'), ...participantAccounts(A, 'EUR'), ...participantAccounts(B, 'EUR')], T0);
+    await openAccounts(
+      db,
+      [...houseAccounts('EUR'), ...participantAccounts(A, 'EUR'), ...participantAccounts(B, 'EUR')],
+      T0,
+    );
     await db.transaction((tx) =>
-      setLimit(tx, ca, { netDebitCapMinor: 1_000n, prefundedMinor: 0n }, { nowMs: T0, actor: 't', reason: 't' }),
+      setLimit(
+        tx,
+        ca,
+        { netDebitCapMinor: 1_000n, prefundedMinor: 0n },
+        { nowMs: T0, actor: 't', reason: 't' },
+      ),
     );
     const clock = new ManualClock(T0);
     const w = new LedgerWriter(db, { clock, ids: timeOrderedIds(clock, 9) });
     const out = await Promise.all([
-      w.transfer({ key: 'seed-1', postings: [{ account: ca, amount: money('EUR', 10n) }, { account: cb, amount: money('EUR', -10n) }] }),
-      w.reserve({ key: 'seed-r', postings: [{ account: ca, amount: money('EUR', 5n) }, { account: cb, amount: money('EUR', -5n) }] }),
+      w.transfer({
+        key: 'seed-1',
+        postings: [
+          { account: ca, amount: money('EUR', 10n) },
+          { account: cb, amount: money('EUR', -10n) },
+        ],
+      }),
+      w.reserve({
+        key: 'seed-r',
+        postings: [
+          { account: ca, amount: money('EUR', 5n) },
+          { account: cb, amount: money('EUR', -5n) },
+        ],
+      }),
     ]);
     expect(out.map((o) => o.status)).toEqual(['accepted', 'accepted']);
     await w.post({ key: 'seed-p', pendingKey: 'seed-r' });
@@ -103,30 +124,44 @@ describe.each(['pg', 'pglite'] as const)('ledger guards on %s', (kind) => {
   });
 
   it('refuses deleting accounts or changing their identity; balances stay updatable', async () => {
-    expect((await refused(db.query(`DELETE FROM ledger_account WHERE id = 'suspense:EUR'`))).state).toBe('IC001');
-    expect((await refused(db.query(`UPDATE ledger_account SET currency = 'USD' WHERE false`))).state).toBe('IC001');
+    expect((await refused(db.query(`DELETE FROM ledger_account WHERE id = 'suspense:EUR'`))).state).toBe(
+      'IC001',
+    );
+    expect((await refused(db.query(`UPDATE ledger_account SET currency = 'USD' WHERE false`))).state).toBe(
+      'IC001',
+    );
     expect((await refused(db.query(`TRUNCATE ledger_account CASCADE`))).state).toBe('IC001');
   });
 
   it('refuses an unbalanced entry, a lone posting, missing postings and unknown accounts', async () => {
     const bad = [
-      () => insertEntry(db, '00000000-0000-7000-8000-000000000001', 'x1', [
-        [ca, 10],
-        [cb, -9],
-      ]),
+      () =>
+        insertEntry(db, '00000000-0000-7000-8000-000000000001', 'x1', [
+          [ca, 10],
+          [cb, -9],
+        ]),
       () => insertEntry(db, '00000000-0000-7000-8000-000000000002', 'x2', [[ca, 10]], { count: 2 }),
-      () => insertEntry(db, '00000000-0000-7000-8000-000000000003', 'x3', [
-        [ca, 10],
-        ['clearing:BANKGB2LXXX:EUR', -10],
-      ]),
-      () => insertEntry(db, '00000000-0000-7000-8000-000000000004', 'x4', [
-        [ca, 10],
-        [cb, -10],
-      ], { count: 3 }),
-      () => db.query(
-        `INSERT INTO ledger_entry (id, idempotency_key, kind, posting_count, booked_at) VALUES ('00000000-0000-7000-8000-000000000005', 'x5', 'transfer', 2, $1)`,
-        [AT],
-      ),
+      () =>
+        insertEntry(db, '00000000-0000-7000-8000-000000000003', 'x3', [
+          [ca, 10],
+          ['clearing:BANKGB2LXXX:EUR', -10],
+        ]),
+      () =>
+        insertEntry(
+          db,
+          '00000000-0000-7000-8000-000000000004',
+          'x4',
+          [
+            [ca, 10],
+            [cb, -10],
+          ],
+          { count: 3 },
+        ),
+      () =>
+        db.query(
+          `INSERT INTO ledger_entry (id, idempotency_key, kind, posting_count, booked_at) VALUES ('00000000-0000-7000-8000-000000000005', 'x5', 'transfer', 2, $1)`,
+          [AT],
+        ),
     ];
     for (const p of bad) {
       const r = await refused(p());
@@ -135,7 +170,8 @@ describe.each(['pg', 'pglite'] as const)('ledger guards on %s', (kind) => {
   });
 
   it('refuses postings added to an existing entry, even balanced ones', async () => {
-    const id = (await db.query(`SELECT id::text FROM ledger_entry WHERE idempotency_key = 'seed-1'`)).rows[0]!.id;
+    const id = (await db.query(`SELECT id::text FROM ledger_entry WHERE idempotency_key = 'seed-1'`)).rows[0]!
+      .id;
     const r = await refused(
       db.query(
         `INSERT INTO ledger_posting (entry_id, leg, account_id, currency, amount, pending, booked_at)
@@ -154,7 +190,9 @@ describe.each(['pg', 'pglite'] as const)('ledger guards on %s', (kind) => {
       ]),
     );
     expect(dup.state).toBe(SQLSTATE.uniqueViolation);
-    const res = (await db.query(`SELECT id::text FROM ledger_entry WHERE idempotency_key = 'seed-r'`)).rows[0]!.id;
+    const res = String(
+      (await db.query(`SELECT id::text FROM ledger_entry WHERE idempotency_key = 'seed-r'`)).rows[0]!.id,
+    );
     const second = await refused(
       db.query(
         `INSERT INTO ledger_resolution (pending_id, outcome, idempotency_key, reason, resolved_at) VALUES ($1, 'voided', 'again', 'x', $2)`,

@@ -18,7 +18,11 @@ import {
   type XmlLimits,
 } from '../../src/mapping/xml/index.js';
 import { issuesToRejections, relocateIssues, type XsdIssue } from '../../src/mapping/xsd/index.js';
-import { createLibxml2Validator, createXercesValidator, createXsdValidator } from '../../src/mapping/xsd/index.io.js';
+import {
+  createLibxml2Validator,
+  createXercesValidator,
+  createXsdValidator,
+} from '../../src/mapping/xsd/index.io.js';
 import { generatePacs008 } from '../helpers/pacs008.generate.js';
 
 const XSD_DIR = process.env.ISO20022_OFFICIAL_XSD_DIR ?? '/work/shared/iso20022/xsd';
@@ -36,8 +40,11 @@ const HAVE_XSD = exists(XSD_DIR, 'pacs.008.001.08.xsd');
 const HAVE_SAMPLES = exists(SAMPLES);
 const HAVE_JAVA = spawnSync('java', ['-version']).status === 0;
 if (!HAVE_XSD)
-  console.warn(`xsd: official ISO 20022 XSDs not found at ${XSD_DIR} (set ISO20022_OFFICIAL_XSD_DIR): skipped`);
-if (!HAVE_SAMPLES) console.warn(`xsd: samples not found at ${SAMPLES} (set ISO20022_SAMPLES_DIR): sample tests skipped`);
+  console.warn(
+    `xsd: official ISO 20022 XSDs not found at ${XSD_DIR} (set ISO20022_OFFICIAL_XSD_DIR): skipped`,
+  );
+if (!HAVE_SAMPLES)
+  console.warn(`xsd: samples not found at ${SAMPLES} (set ISO20022_SAMPLES_DIR): sample tests skipped`);
 if (!HAVE_JAVA) console.warn('xsd: no Java on PATH: the Xerces cross-check is skipped');
 
 const LIMITS: XmlLimits = {
@@ -73,7 +80,8 @@ async function check(file: string, validator = libxml2): Promise<Checked> {
   const env = locateEnvelope(gated.value.text, { depthMax: 64 });
   if (!env.ok) return { file, outcome: 'refused', issues: [], detail: env.error.message };
   const e = env.value;
-  if (!e.messageType) return { file, outcome: 'refused', issues: [], detail: `namespace ${e.documentNamespace}` };
+  if (!e.messageType)
+    return { file, outcome: 'refused', issues: [], detail: `namespace ${e.documentNamespace}` };
   const issues = relocateIssues(await validator.validate(e.documentXml, e.messageType), e.documentAt);
   if (e.appHdrXml && e.headerType && e.appHdrAt)
     issues.push(...relocateIssues(await validator.validate(e.appHdrXml, e.headerType), e.appHdrAt));
@@ -104,25 +112,43 @@ describe.skipIf(!HAVE_XSD)('libxml2-wasm validator on the official schemas', () 
     console.log(`samples: ${valid} valid passed, ${invalid} invalid failed`);
   });
 
-  it.skipIf(!HAVE_SAMPLES)('reports the source line, element path and message the corpus notes give', async () => {
-    const cases: Array<[string, number, string, RegExp]> = [
-      [
-        'camt.053.001.02/invalid/abnamro-iso20022js-1.xml',
-        1391,
-        '/Document/BkToCstmrStmt/Stmt/Ntry[10]/NtryDtls/TxDtls[1]/RmtInf/Ustrd',
-        /Element 'Ustrd': \[facet 'maxLength'\].*'204'.*'140'/,
-      ],
-      ['camt.053.001.02/invalid/genkgo-5.xml', 3, '/Document/BkToCstmrStmt', /Missing child element\(s\)\. Expected is \( Stmt \)/],
-      ['pacs.008.001.08/invalid/pm4ml-2.xml', 6, '/Document/FIToFICstmrCdtTrf/GrpHdr/MsgId', /maxLength/],
-      ['pain.001.001.03/invalid/gs-iso20022js-1.xml', 27, '/Document/CstmrCdtTrfInitn/PmtInf/ReqdExctnDt', /'YYYY-MM-DD' is not a valid value/],
-      ['camt.056.001.09/invalid/rustiso-1.xml', 31, '/Document/FIToFIPmtCxlReq/SplmtryData[1]/Envlp', /Envlp/],
-    ];
-    for (const [file, line, path, message] of cases) {
-      const c = await check(join(SAMPLES, file));
-      expect(c.issues[0]).toMatchObject({ line, path });
-      expect(c.issues[0]!.message).toMatch(message);
-    }
-  });
+  it.skipIf(!HAVE_SAMPLES)(
+    'reports the source line, element path and message the corpus notes give',
+    async () => {
+      const cases: Array<[string, number, string, RegExp]> = [
+        [
+          'camt.053.001.02/invalid/abnamro-iso20022js-1.xml',
+          1391,
+          '/Document/BkToCstmrStmt/Stmt/Ntry[10]/NtryDtls/TxDtls[1]/RmtInf/Ustrd',
+          /Element 'Ustrd': \[facet 'maxLength'\].*'204'.*'140'/,
+        ],
+        [
+          'camt.053.001.02/invalid/genkgo-5.xml',
+          3,
+          '/Document/BkToCstmrStmt',
+          /Missing child element\(s\)\. Expected is \( Stmt \)/,
+        ],
+        ['pacs.008.001.08/invalid/pm4ml-2.xml', 6, '/Document/FIToFICstmrCdtTrf/GrpHdr/MsgId', /maxLength/],
+        [
+          'pain.001.001.03/invalid/gs-iso20022js-1.xml',
+          27,
+          '/Document/CstmrCdtTrfInitn/PmtInf/ReqdExctnDt',
+          /'YYYY-MM-DD' is not a valid value/,
+        ],
+        [
+          'camt.056.001.09/invalid/rustiso-1.xml',
+          31,
+          '/Document/FIToFIPmtCxlReq/SplmtryData[1]/Envlp',
+          /Envlp/,
+        ],
+      ];
+      for (const [file, line, path, message] of cases) {
+        const c = await check(join(SAMPLES, file));
+        expect(c.issues[0]).toMatchObject({ line, path });
+        expect(c.issues[0]!.message).toMatch(message);
+      }
+    },
+  );
 
   it('keeps line numbers right beyond 65,535 (XML_PARSE_BIG_LINES), bare and enveloped', async () => {
     for (const envelope of [false, true]) {
@@ -140,7 +166,10 @@ describe.skipIf(!HAVE_XSD)('libxml2-wasm validator on the official schemas', () 
       if (!gated.ok) throw new Error(gated.error.message);
       const env = locateEnvelope(gated.value.text, { depthMax: 64 });
       if (!env.ok) throw new Error(env.error.message);
-      const issues = relocateIssues(await libxml2.validate(env.value.documentXml, 'pacs.008.001.08'), env.value.documentAt);
+      const issues = relocateIssues(
+        await libxml2.validate(env.value.documentXml, 'pacs.008.001.08'),
+        env.value.documentAt,
+      );
       expect(issues.map((i) => i.line)).toEqual(gen.faultLines);
       expect(issues.map((i) => i.path)).toEqual([
         '/Document/FIToFICstmrCdtTrf/CdtTrfTxInf[5]/IntrBkSttlmAmt',
@@ -160,7 +189,9 @@ describe.skipIf(!HAVE_XSD)('libxml2-wasm validator on the official schemas', () 
     const body = (x: string) => x.slice(x.indexOf('<Document'));
     expect(await libxml2.validate(body(withAmount('1234567890123.12345')), 'pacs.008.001.08')).toEqual([]);
     expect(await libxml2.validate(body(withAmount('123456789012345678')), 'pacs.008.001.08')).toEqual([]);
-    expect(await libxml2.validate(body(withAmount('1234567890123456789')), 'pacs.008.001.08')).toHaveLength(1);
+    expect(await libxml2.validate(body(withAmount('1234567890123456789')), 'pacs.008.001.08')).toHaveLength(
+      1,
+    );
     expect(await libxml2.validate(body(withAmount('1.123456')), 'pacs.008.001.08')).toHaveLength(1);
     expect(await libxml2.validate(body(withAmount('1e2')), 'pacs.008.001.08')).toHaveLength(1);
   });
@@ -175,11 +206,18 @@ describe.skipIf(!HAVE_XSD)('libxml2-wasm validator on the official schemas', () 
   });
 
   it('reports not-well-formed input as issues with a line, and a missing schema as an installation fault', async () => {
-    const issues = await libxml2.validate('<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pacs.008.001.08">\n<A>\n</Document>', 'pacs.008.001.08');
+    const issues = await libxml2.validate(
+      '<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pacs.008.001.08">\n<A>\n</Document>',
+      'pacs.008.001.08',
+    );
     expect(issues[0]).toMatchObject({ line: 3 });
     expect(issues[0]!.message).toMatch(/^not well-formed/);
-    await expect(libxml2.validate('<a/>', 'pacs.008.001.99')).rejects.toMatchObject({ code: 'ISOCLR_ERR_XSD_SCHEMA' });
-    await expect(libxml2.validate('<a/>', '../../etc/passwd')).rejects.toMatchObject({ code: 'ISOCLR_ERR_XSD_SCHEMA' });
+    await expect(libxml2.validate('<a/>', 'pacs.008.001.99')).rejects.toMatchObject({
+      code: 'ISOCLR_ERR_XSD_SCHEMA',
+    });
+    await expect(libxml2.validate('<a/>', '../../etc/passwd')).rejects.toMatchObject({
+      code: 'ISOCLR_ERR_XSD_SCHEMA',
+    });
     expect(await libxml2.messageTypes()).toContain('pacs.008.001.08');
   });
 
@@ -193,10 +231,14 @@ describe.skipIf(!HAVE_XSD)('libxml2-wasm validator on the official schemas', () 
     t0 = performance.now();
     for (let i = 0; i < 1_000; i++) await v.validate(body, 'pacs.008.001.08');
     const thousand = performance.now() - t0;
-    console.log(`libxml2: first call (compile) ${first.toFixed(1)} ms; 1,000 one-tx validations ${thousand.toFixed(0)} ms`);
+    console.log(
+      `libxml2: first call (compile) ${first.toFixed(1)} ms; 1,000 one-tx validations ${thousand.toFixed(0)} ms`,
+    );
     expect(thousand).toBeLessThan(Math.max(1_000 * first * 0.2, 2_000));
     await v.close();
-    await expect(v.validate(body, 'pacs.008.001.08')).rejects.toMatchObject({ code: 'ISOCLR_ERR_XSD_SCHEMA' });
+    await expect(v.validate(body, 'pacs.008.001.08')).rejects.toMatchObject({
+      code: 'ISOCLR_ERR_XSD_SCHEMA',
+    });
   }, 120_000);
 
   it('does not leak wasm memory over thousands of validations (documents are disposed)', async () => {
@@ -237,7 +279,9 @@ describe.skipIf(!HAVE_XSD)('libxml2-wasm validator on the official schemas', () 
         if (i.kind === 'transaction') n++;
       expect(n).toBe(10_000);
     });
-    const validate = await median(async () => expect(await libxml2.validate(text, 'pacs.008.001.08')).toEqual([]));
+    const validate = await median(async () =>
+      expect(await libxml2.validate(text, 'pacs.008.001.08')).toEqual([]),
+    );
     console.log(
       `10,000-tx pacs.008 (${(bytes.length / 2 ** 20).toFixed(1)} MiB, ${gen.lineCount} lines), median of 3: ` +
         `gate ${gate.toFixed(0)} ms, envelope ${envelope.toFixed(0)} ms, fast-xml-parser tree ${fxp.toFixed(0)} ms, ` +
@@ -246,8 +290,18 @@ describe.skipIf(!HAVE_XSD)('libxml2-wasm validator on the official schemas', () 
   }, 300_000);
 
   it('createXsdValidator picks the adapter from configuration (XSD_VALIDATOR)', async () => {
-    const a = createXsdValidator({ validator: 'libxml2', schemaDir: XSD_DIR, limits: LIMITS, xercesTimeLimitMs: 1 });
-    const b = createXsdValidator({ validator: 'xerces', schemaDir: XSD_DIR, limits: LIMITS, xercesTimeLimitMs: 1 });
+    const a = createXsdValidator({
+      validator: 'libxml2',
+      schemaDir: XSD_DIR,
+      limits: LIMITS,
+      xercesTimeLimitMs: 1,
+    });
+    const b = createXsdValidator({
+      validator: 'xerces',
+      schemaDir: XSD_DIR,
+      limits: LIMITS,
+      xercesTimeLimitMs: 1,
+    });
     expect([a.kind, b.kind]).toEqual(['libxml2', 'xerces']);
     await Promise.all([a.close(), b.close()]);
   });
@@ -256,24 +310,28 @@ describe.skipIf(!HAVE_XSD)('libxml2-wasm validator on the official schemas', () 
 describe.skipIf(!HAVE_XSD || !HAVE_JAVA)('Xerces adapter as a second opinion', () => {
   const xerces = createXercesValidator({ schemaDir: XSD_DIR, limits: LIMITS, timeLimitMs: 60_000 });
 
-  it.skipIf(!HAVE_SAMPLES)('agrees with libxml2 on valid and invalid samples and on where the first error is', async () => {
-    const files = [
-      'pacs.008.001.08/pm4ml-1.xml',
-      'pacs.008.001.08/cbprur-1.xml',
-      'camt.053.001.02/genkgo-1.xml',
-      'pacs.008.001.08/invalid/pm4ml-2.xml',
-      'camt.053.001.02/invalid/abnamro-iso20022js-1.xml',
-    ];
-    for (const f of files) {
-      const [a, b] = await Promise.all([check(join(SAMPLES, f)), check(join(SAMPLES, f), xerces)]);
-      expect(`${f}: ${b.outcome}`).toBe(`${f}: ${a.outcome}`);
-      // libxml2 reports the line where the failing element starts, Xerces where it ends
-      if (a.outcome === 'invalid') {
-        expect(b.issues[0]!.line).toBeGreaterThanOrEqual(a.issues[0]!.line);
-        expect(b.issues[0]!.line - a.issues[0]!.line).toBeLessThanOrEqual(3);
+  it.skipIf(!HAVE_SAMPLES)(
+    'agrees with libxml2 on valid and invalid samples and on where the first error is',
+    async () => {
+      const files = [
+        'pacs.008.001.08/pm4ml-1.xml',
+        'pacs.008.001.08/cbprur-1.xml',
+        'camt.053.001.02/genkgo-1.xml',
+        'pacs.008.001.08/invalid/pm4ml-2.xml',
+        'camt.053.001.02/invalid/abnamro-iso20022js-1.xml',
+      ];
+      for (const f of files) {
+        const [a, b] = await Promise.all([check(join(SAMPLES, f)), check(join(SAMPLES, f), xerces)]);
+        expect(`${f}: ${b.outcome}`).toBe(`${f}: ${a.outcome}`);
+        // libxml2 reports the line where the failing element starts, Xerces where it ends
+        if (a.outcome === 'invalid') {
+          expect(b.issues[0]!.line).toBeGreaterThanOrEqual(a.issues[0]!.line);
+          expect(b.issues[0]!.line - a.issues[0]!.line).toBeLessThanOrEqual(3);
+        }
       }
-    }
-  }, 180_000);
+    },
+    180_000,
+  );
 
   it('reports the same fault lines beyond 65,535 on a generated document', async () => {
     const gen = generatePacs008({
@@ -293,7 +351,9 @@ describe.skipIf(!HAVE_XSD || !HAVE_JAVA)('Xerces adapter as a second opinion', (
   }, 120_000);
 
   it('refuses a missing schema and a non-identifier before starting a JVM', async () => {
-    await expect(xerces.validate('<a/>', 'pacs.008.001.99')).rejects.toMatchObject({ code: 'ISOCLR_ERR_XSD_SCHEMA' });
+    await expect(xerces.validate('<a/>', 'pacs.008.001.99')).rejects.toMatchObject({
+      code: 'ISOCLR_ERR_XSD_SCHEMA',
+    });
     await expect(xerces.validate('<a/>', '../x')).rejects.toMatchObject({ code: 'ISOCLR_ERR_XSD_SCHEMA' });
   });
 

@@ -36,12 +36,21 @@ type Op =
   | { t: 'replay' | 'conflict'; pick: number }
   | { t: 'unknownPending' };
 
-const legsArb = fc.array(fc.tuple(fc.nat(7), fc.integer({ min: 1, max: 700 })), { minLength: 1, maxLength: 3 });
+const legsArb = fc.array(fc.tuple(fc.nat(7), fc.integer({ min: 1, max: 700 })), {
+  minLength: 1,
+  maxLength: 3,
+});
 const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ t: fc.constant('transfer' as const), ccy: fc.nat(1), legs: legsArb }) },
   { weight: 4, arbitrary: fc.record({ t: fc.constant('reserve' as const), ccy: fc.nat(1), legs: legsArb }) },
-  { weight: 3, arbitrary: fc.record({ t: fc.constantFrom('post' as const, 'void' as const), pick: fc.nat() }) },
-  { weight: 2, arbitrary: fc.record({ t: fc.constantFrom('replay' as const, 'conflict' as const), pick: fc.nat() }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({ t: fc.constantFrom('post' as const, 'void' as const), pick: fc.nat() }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({ t: fc.constantFrom('replay' as const, 'conflict' as const), pick: fc.nat() }),
+  },
   { weight: 1, arbitrary: fc.constant({ t: 'unknownPending' as const }) },
 );
 /** A batch: units of 1–3 ops (more than one = atomic). */
@@ -110,12 +119,15 @@ describe('ledger core (property)', () => {
         const history: Command[] = [];
         const accepted: Command[] = [];
         const acceptedByKey = new Map<string, string>();
-        const canon = (c: Command) => JSON.stringify(c, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
+        const canon = (c: Command) =>
+          JSON.stringify(c, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
         const reservations: string[] = [];
         let opIndex = 0;
         let now = 1_000;
         for (const batch of batches) {
-          const units = batch.map((unit) => unit.map((op) => materialise(op, opIndex++, history, reservations)));
+          const units = batch.map((unit) =>
+            unit.map((op) => materialise(op, opIndex++, history, reservations)),
+          );
           const recordsBefore = new Map(l.records);
           const r = l.apply(units, (now += 1000), newId);
           const flat = units.flat();
@@ -127,9 +139,9 @@ describe('ledger core (property)', () => {
             const first = acceptedByKey.get(cmd.key);
             if (first !== undefined && first !== canon(cmd)) expect(o.status).toBe('rejected');
             if (first !== undefined && first === canon(cmd))
-              expect(o.status === 'replayed' || (o.status === 'rejected' && o.rejection.rule === 'unit.aborted')).toBe(
-                true,
-              );
+              expect(
+                o.status === 'replayed' || (o.status === 'rejected' && o.rejection.rule === 'unit.aborted'),
+              ).toBe(true);
             if (o.status === 'accepted') {
               expect(first).toBeUndefined();
               accepted.push(cmd);

@@ -32,7 +32,8 @@ const pay = (from: string, to: string, minor: number): Posting[] => [
 function ledger(capMinor = 1_000n, prefundedMinor = 0n): MemoryLedger {
   const l = new MemoryLedger();
   l.open([...houseAccounts('EUR'), ...[A, B, C].flatMap((p) => participantAccounts(p, 'EUR'))]);
-  for (const p of [A, B, C]) l.setLimit(clearingAccount(p, 'EUR'), { netDebitCapMinor: capMinor, prefundedMinor });
+  for (const p of [A, B, C])
+    l.setLimit(clearingAccount(p, 'EUR'), { netDebitCapMinor: capMinor, prefundedMinor });
   return l;
 }
 
@@ -74,18 +75,22 @@ describe('validateCommand', () => {
 
   it('accepts a balanced entry, also across currencies when each balances', () => {
     expect(validateCommand(t(pay(A, B, 10)))).toBeNull();
-    expect(validateCommand(t([...pay(A, B, 10), leg('technical:USD', 5, 'USD'), leg('suspense:USD', -5, 'USD')]))).toBeNull();
+    expect(
+      validateCommand(t([...pay(A, B, 10), leg('technical:USD', 5, 'USD'), leg('suspense:USD', -5, 'USD')])),
+    ).toBeNull();
   });
 
   it('refuses unbalanced, single-leg, zero and oversized postings', () => {
-    expect(validateCommand(t([leg('technical:EUR', 10), leg('suspense:EUR', -9)]))?.rule).toBe('entry.unbalanced');
+    expect(validateCommand(t([leg('technical:EUR', 10), leg('suspense:EUR', -9)]))?.rule).toBe(
+      'entry.unbalanced',
+    );
     expect(validateCommand(t([leg('technical:EUR', 10), leg('suspense:USD', -10, 'USD')]))?.rule).toBe(
       'entry.unbalanced',
     );
     expect(validateCommand(t([leg('technical:EUR', 0), leg('suspense:EUR', 0)]))?.reason).toBe('AM01');
-    expect(validateCommand(t([leg('technical:EUR', 10n ** 18n), leg('suspense:EUR', -(10n ** 18n))]))?.reason).toBe(
-      'AM12',
-    );
+    expect(
+      validateCommand(t([leg('technical:EUR', 10n ** 18n), leg('suspense:EUR', -(10n ** 18n))]))?.reason,
+    ).toBe('AM12');
     expect(validateCommand(t([]))?.rule).toBe('entry.posting_count');
     expect(validateCommand(t([leg('technical:EUR', 0)]))?.rule).toBe('entry.posting_count');
   });
@@ -93,7 +98,9 @@ describe('validateCommand', () => {
   it('refuses bad keys, value dates and over-long references', () => {
     expect(validateCommand(t(pay(A, B, 1), { key: '' }))?.rule).toBe('key.invalid');
     expect(validateCommand(t(pay(A, B, 1), { key: 'x'.repeat(257) }))?.rule).toBe('key.invalid');
-    expect(validateCommand(t(pay(A, B, 1), { valueDate: '2024-13-01' } as Partial<Command>))?.reason).toBe('DT01');
+    expect(validateCommand(t(pay(A, B, 1), { valueDate: '2024-13-01' } as Partial<Command>))?.reason).toBe(
+      'DT01',
+    );
     expect(
       validateCommand(t(pay(A, B, 1), { refs: { endToEndId: 'e'.repeat(36) } } as Partial<Command>))?.rule,
     ).toBe('text.length');
@@ -118,7 +125,13 @@ describe('applyBatch', () => {
     // three entries, two accounts: two netted deltas
     expect(r.deltas).toEqual([
       { id: clearingAccount(A, 'EUR'), currency: 'EUR', posted: 400n, pendingDebits: 0n, pendingCredits: 0n },
-      { id: clearingAccount(B, 'EUR'), currency: 'EUR', posted: -400n, pendingDebits: 0n, pendingCredits: 0n },
+      {
+        id: clearingAccount(B, 'EUR'),
+        currency: 'EUR',
+        posted: -400n,
+        pendingDebits: 0n,
+        pendingCredits: 0n,
+      },
     ]);
     expect(l.audit().ok).toBe(true);
   });
@@ -132,7 +145,10 @@ describe('applyBatch', () => {
       { kind: 'transfer', key: 'c', postings: pay(A, B, 500) },
     );
     expect(ok1?.status).toBe('accepted');
-    expect(tooMuch).toMatchObject({ status: 'rejected', rejection: { rule: 'limit.exceeded', reason: 'AM04' } });
+    expect(tooMuch).toMatchObject({
+      status: 'rejected',
+      rejection: { rule: 'limit.exceeded', reason: 'AM04' },
+    });
     expect(exact?.status).toBe('accepted');
     expect(posted(l, clearingAccount(A, 'EUR'))).toBe(1_500n);
   });
@@ -141,7 +157,13 @@ describe('applyBatch', () => {
     const l = ledger(1_000n);
     const out = run(
       l,
-      { kind: 'reserve', key: 'r1', postings: pay(A, B, 700), links: { paymentId: 'p1' }, refs: { uetr: 'u1' } },
+      {
+        kind: 'reserve',
+        key: 'r1',
+        postings: pay(A, B, 700),
+        links: { paymentId: 'p1' },
+        refs: { uetr: 'u1' },
+      },
       { kind: 'reserve', key: 'r2', postings: pay(A, C, 400) }, // 700 + 400 > 1000
       { kind: 'void', key: 'v1', pendingKey: 'r1', reason: 'left the cycle' },
       { kind: 'reserve', key: 'r3', postings: pay(A, C, 400) },
@@ -166,7 +188,13 @@ describe('applyBatch', () => {
     const l = ledger();
     const [, p] = run(
       l,
-      { kind: 'reserve', key: 'r', postings: pay(A, B, 5), links: { paymentId: 'pay-1' }, refs: { uetr: 'u' } },
+      {
+        kind: 'reserve',
+        key: 'r',
+        postings: pay(A, B, 5),
+        links: { paymentId: 'pay-1' },
+        refs: { uetr: 'u' },
+      },
       { kind: 'post', key: 'p', pendingKey: 'r', links: { cycleId: 'cy-1' } },
     );
     expect(p?.status === 'accepted' && p.record.kind === 'post' && p.record).toMatchObject({
@@ -211,15 +239,23 @@ describe('applyBatch', () => {
     const before = structuredClone([...l.accounts.entries()]);
     const r = l.apply([[cmd], [{ ...cmd }]], 2, ids);
     expect(r.outcomes.map((o) => o.status)).toEqual(['replayed', 'replayed']);
-    expect(r.outcomes[0]!.status === 'replayed' && first!.status === 'accepted' && r.outcomes[0]!.record).toBe(
-      first!.status === 'accepted' ? first!.record : null,
-    );
+    expect(
+      r.outcomes[0]!.status === 'replayed' && first!.status === 'accepted' && r.outcomes[0]!.record,
+    ).toBe(first!.status === 'accepted' ? first!.record : null);
     expect(r.entries).toEqual([]);
     expect(r.deltas).toEqual([]);
     expect([...l.accounts.entries()]).toEqual(before);
     const [conflict] = run(l, { ...cmd, postings: pay(A, B, 11) });
-    expect(conflict).toMatchObject({ status: 'rejected', rejection: { rule: 'idempotency.conflict', reason: 'AM05' } });
-    const [kindConflict] = run(l, { kind: 'reserve', key: 'k', postings: pay(A, B, 10), links: { paymentId: 'p' } });
+    expect(conflict).toMatchObject({
+      status: 'rejected',
+      rejection: { rule: 'idempotency.conflict', reason: 'AM05' },
+    });
+    const [kindConflict] = run(l, {
+      kind: 'reserve',
+      key: 'k',
+      postings: pay(A, B, 10),
+      links: { paymentId: 'p' },
+    });
     expect(kindConflict?.status).toBe('rejected');
   });
 
@@ -245,8 +281,16 @@ describe('applyBatch', () => {
     const l = ledger();
     const out = run(
       l,
-      { kind: 'transfer', key: 'u', postings: [leg(clearingAccount('BANKGB2LXXX', 'EUR'), 5), leg('technical:EUR', -5)] },
-      { kind: 'transfer', key: 'c', postings: [leg('technical:EUR', 5, 'USD'), leg('suspense:EUR', -5, 'USD')] },
+      {
+        kind: 'transfer',
+        key: 'u',
+        postings: [leg(clearingAccount('BANKGB2LXXX', 'EUR'), 5), leg('technical:EUR', -5)],
+      },
+      {
+        kind: 'transfer',
+        key: 'c',
+        postings: [leg('technical:EUR', 5, 'USD'), leg('suspense:EUR', -5, 'USD')],
+      },
     );
     expect(out[0]).toMatchObject({ status: 'rejected', rejection: { rule: 'account.unknown' } });
     expect(out[1]).toMatchObject({ status: 'rejected', rejection: { reason: 'AM03' } });
@@ -321,7 +365,11 @@ describe('applyBatch', () => {
       {
         kind: 'transfer',
         key: 'square',
-        postings: [leg(clearingAccount(A, 'EUR'), -300), leg(clearingAccount(B, 'EUR'), 200), leg(clearingAccount(C, 'EUR'), 100)],
+        postings: [
+          leg(clearingAccount(A, 'EUR'), -300),
+          leg(clearingAccount(B, 'EUR'), 200),
+          leg(clearingAccount(C, 'EUR'), 100),
+        ],
       },
     ];
     const r = l.apply([units], 2, ids);

@@ -34,14 +34,27 @@ function led(
   };
 }
 
-function ent(amount: bigint, direction: Direction, refs: References = {}, over: Partial<StatementEntry> = {}): StatementEntry {
+function ent(
+  amount: bigint,
+  direction: Direction,
+  refs: References = {},
+  over: Partial<StatementEntry> = {},
+): StatementEntry {
   return { amount, direction, status: 'BOOK', bookingDate: D, refs, ...over };
 }
 
 function stmt(entries: StatementEntry[], over: Partial<Statement> = {}): Statement {
   let closing = 0n;
   for (const e of entries) if (e.status === 'BOOK') closing += e.direction === 'CRDT' ? e.amount : -e.amount;
-  return { id: 'S1', account: 'DE89370400440532013000', currency: 'EUR', openingBalance: 0n, closingBalance: closing, entries, ...over };
+  return {
+    id: 'S1',
+    account: 'DE89370400440532013000',
+    currency: 'EUR',
+    openingBalance: 0n,
+    closingBalance: closing,
+    entries,
+    ...over,
+  };
 }
 
 function run(
@@ -54,7 +67,9 @@ function run(
 }
 
 function pairs(state: ReconciliationState): string[] {
-  return state.matches.map((m) => `${m.statementIds.join('+')}=${m.ledgerIds.join('+')}:${m.rule}:${m.status}`).sort();
+  return state.matches
+    .map((m) => `${m.statementIds.join('+')}=${m.ledgerIds.join('+')}:${m.rule}:${m.status}`)
+    .sort();
 }
 
 describe('tier 1: exact references', () => {
@@ -136,11 +151,19 @@ describe('tiers 2 and 3', () => {
 
   it('tier 3 accepts an amount within tolerance (smaller of absolute and relative) and records the difference', () => {
     const cfg = { amountToleranceMinor: 500n, amountToleranceBp: 10 }; // 5.00 or 0.1%
-    const ok = run([ent(100_000n, 'CRDT', { endToEndId: 'E1' }, { entryRef: 'N1' })], [led('L1', 100_090n, 'CRDT', { endToEndId: 'E1' })], cfg);
+    const ok = run(
+      [ent(100_000n, 'CRDT', { endToEndId: 'E1' }, { entryRef: 'N1' })],
+      [led('L1', 100_090n, 'CRDT', { endToEndId: 'E1' })],
+      cfg,
+    );
     expect(pairs(ok)).toEqual(['N1=L1:tolerance.ref:suggested']);
     expect(ok.matches[0]!.difference).toBe(-90n);
     // 0.1% of 1000.00 is 1.00 < 5.00, so 1.10 is outside.
-    const out = run([ent(100_000n, 'CRDT', { endToEndId: 'E1' }, { entryRef: 'N1' })], [led('L1', 100_110n, 'CRDT', { endToEndId: 'E1' })], cfg);
+    const out = run(
+      [ent(100_000n, 'CRDT', { endToEndId: 'E1' }, { entryRef: 'N1' })],
+      [led('L1', 100_110n, 'CRDT', { endToEndId: 'E1' })],
+      cfg,
+    );
     expect(out.matches).toEqual([]);
     expect(out.breaks.map((b) => b.class)).toEqual(['amountMismatch']);
   });
@@ -197,7 +220,9 @@ describe('optimality', () => {
   const build = (window: number): ReconciliationState =>
     run(
       S.map((x) => ent(100n, 'CRDT', {}, { entryRef: x.id, counterparty: 'BANKFRPP', valueDate: x.date })),
-      L.map((x) => led(x.id, 100n, 'CRDT', {}, { counterparty: 'BANKFRPP', valueDate: x.date, bookingDate: x.date })),
+      L.map((x) =>
+        led(x.id, 100n, 'CRDT', {}, { counterparty: 'BANKFRPP', valueDate: x.date, bookingDate: x.date }),
+      ),
       { dateWindowBusinessDays: window },
       '2026-03-05',
     );
@@ -206,7 +231,10 @@ describe('optimality', () => {
     // Window 2: N1 fits L1 and L2, N2 only L1. First-fit gives N1 L1 and strands N2.
     expect(firstFit(S, L, 2)).toEqual({ pairs: 1, days: 1 });
     const state = build(2);
-    expect(pairs(state)).toEqual(['N1=L2:tolerance.counterparty:suggested', 'N2=L1:tolerance.counterparty:suggested']);
+    expect(pairs(state)).toEqual([
+      'N1=L2:tolerance.counterparty:suggested',
+      'N2=L1:tolerance.counterparty:suggested',
+    ]);
     expect(state.matches.every((m) => m.ambiguous && m.optimal)).toBe(true);
     expect(state.breaks).toEqual([]);
   });
@@ -222,7 +250,20 @@ describe('optimality', () => {
   it('does not depend on input order', () => {
     const a = build(3);
     const b = reconcile({
-      statements: [stmt([...a.statementLines].reverse().map((l) => ent(l.amount, l.direction, {}, { entryRef: l.id, counterparty: l.counterparty, valueDate: l.valueDate })))],
+      statements: [
+        stmt(
+          [...a.statementLines]
+            .reverse()
+            .map((l) =>
+              ent(
+                l.amount,
+                l.direction,
+                {},
+                { entryRef: l.id, counterparty: l.counterparty, valueDate: l.valueDate },
+              ),
+            ),
+        ),
+      ],
       ledger: [...a.ledgerLines].reverse(),
       asOf: '2026-03-05',
       config: { dateWindowBusinessDays: 3 },
@@ -273,7 +314,11 @@ describe('groups', () => {
   it('one statement line equal to all ledger lines of its message or cycle reference (confirmed)', () => {
     const state = run(
       [ent(600n, 'CRDT', { cycleRef: 'C9' }, { entryRef: 'N1' })],
-      [led('L1', 100n, 'CRDT', { cycleRef: 'C9' }), led('L2', 500n, 'CRDT', { cycleRef: 'C9' }), led('L3', 500n, 'DBIT', { cycleRef: 'C9' })],
+      [
+        led('L1', 100n, 'CRDT', { cycleRef: 'C9' }),
+        led('L2', 500n, 'CRDT', { cycleRef: 'C9' }),
+        led('L3', 500n, 'DBIT', { cycleRef: 'C9' }),
+      ],
     );
     expect(pairs(state)).toEqual(['N1=L1+L2:group.ref:confirmed']);
   });
@@ -306,7 +351,13 @@ describe('reversals', () => {
   });
 
   it('the same in the ledger', () => {
-    const state = run([], [led('L1', 500n, 'CRDT', { endToEndId: 'E1' }), led('L2', 500n, 'DBIT', { endToEndId: 'E1' }, { reversal: true })]);
+    const state = run(
+      [],
+      [
+        led('L1', 500n, 'CRDT', { endToEndId: 'E1' }),
+        led('L2', 500n, 'DBIT', { endToEndId: 'E1' }, { reversal: true }),
+      ],
+    );
     expect(state.reversals).toEqual([{ side: 'ledger', originalId: 'L1', reversalId: 'L2' }]);
     expect(state.breaks).toEqual([]);
   });

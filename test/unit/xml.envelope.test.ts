@@ -54,7 +54,11 @@ describe('readEnvelope finds the message by namespace', () => {
       '</Envelope>',
     ].join('\n');
     const e = read(text);
-    expect(e).toMatchObject({ messageType: 'pacs.008.001.08', headerType: 'head.001.001.02', root: 'Envelope' });
+    expect(e).toMatchObject({
+      messageType: 'pacs.008.001.08',
+      headerType: 'head.001.001.02',
+      root: 'Envelope',
+    });
     expect(e.appHdrAt).toEqual({ line: 2, column: 3 });
     expect(e.documentAt).toEqual({ line: 3, column: 3 });
     expect(textAt(e.appHdr, 'BizMsgIdr')).toBe('B1');
@@ -79,7 +83,10 @@ describe('readEnvelope finds the message by namespace', () => {
     expect(e.document.ns).toBe(PACS8);
     expect(textAt(e.document, 'FIToFICstmrCdtTrf', 'GrpHdr', 'MsgId')).toBe('M2');
     // apart from the added declarations the slice is the source text, byte for byte
-    const src = text.slice(text.indexOf('<doc:Document'), text.indexOf('</doc:Document>') + '</doc:Document>'.length);
+    const src = text.slice(
+      text.indexOf('<doc:Document'),
+      text.indexOf('</doc:Document>') + '</doc:Document>'.length,
+    );
     expect(e.documentXml.replace(` xmlns:h="${HEAD2}" xmlns:doc="${PACS8}"`, '')).toBe(src);
   });
 
@@ -124,7 +131,9 @@ describe('readEnvelope finds the message by namespace', () => {
       if (!gated.ok) continue;
       const e = read(gated.value.text);
       expect(e).toMatchObject({ root, headerType: header, messageType: file.split('/')[0] });
-      expect(descend(e.document, e.messageType?.startsWith('pacs.008') ? 'FIToFICstmrCdtTrf' : 'x')).toBeDefined();
+      expect(
+        descend(e.document, e.messageType?.startsWith('pacs.008') ? 'FIToFICstmrCdtTrf' : 'x'),
+      ).toBeDefined();
       seen++;
     }
     expect(seen === 0 || seen === cases.length).toBe(true);
@@ -143,9 +152,13 @@ describe('readEnvelope refuses', () => {
   });
 
   it('a non-ISO Document namespace: messageType null without a supported list, refused with one (X13)', () => {
-    const six = '<Document xmlns="http://www.six-interbank-clearing.com/de/pain.002.001.03.ch.02.xsd"><A/></Document>';
+    const six =
+      '<Document xmlns="http://www.six-interbank-clearing.com/de/pain.002.001.03.ch.02.xsd"><A/></Document>';
     expect(read(six).messageType).toBeNull();
-    const r = refused(six, 'envelope.unknown-message', { ...OPTS, supportedMessageTypes: ['pacs.008.001.08'] });
+    const r = refused(six, 'envelope.unknown-message', {
+      ...OPTS,
+      supportedMessageTypes: ['pacs.008.001.08'],
+    });
     expect(r.message).toContain('six-interbank');
   });
 
@@ -167,7 +180,10 @@ describe('readEnvelope refuses', () => {
   });
 
   it('an AppHdr outside the head.001 namespace', () => {
-    refused(`<E><AppHdr xmlns="urn:swift:xsd:$ahV10"/><Document xmlns="${PACS8}"/></E>`, 'envelope.unknown-header');
+    refused(
+      `<E><AppHdr xmlns="urn:swift:xsd:$ahV10"/><Document xmlns="${PACS8}"/></E>`,
+      'envelope.unknown-header',
+    );
   });
 
   it('a header whose MsgDefIdr names another message than the Document namespace (CBPR+ R6, X13)', () => {

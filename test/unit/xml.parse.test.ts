@@ -34,7 +34,20 @@ function shape(n: XmlNode): unknown {
 
 describe('parseXml', () => {
   it('keeps every value as the exact text sent: no number, boolean or trimming coercion (X17)', () => {
-    const values = ['100.10', '0.50', '021000021', '00123', '1e5', '0x1A', 'true', '+100', ' 100.00 ', '100.', '.5', '-0.00'];
+    const values = [
+      '100.10',
+      '0.50',
+      '021000021',
+      '00123',
+      '1e5',
+      '0x1A',
+      'true',
+      '+100',
+      ' 100.00 ',
+      '100.',
+      '.5',
+      '-0.00',
+    ];
     const doc = parse(`<D>${values.map((v) => `<V>${v}</V>`).join('')}</D>`);
     expect(doc.children.map((c) => c.text)).toEqual(values);
     expect(typeof doc.children[0]!.text).toBe('string');
@@ -119,7 +132,10 @@ describe('parseXml', () => {
 describe('streamTransactions', () => {
   const gen = generatePacs008({ transactions: 40, seed: 7 });
 
-  function collect(input: string | Iterable<string>, opts: Partial<Parameters<typeof streamTransactions>[1]> = {}) {
+  function collect(
+    input: string | Iterable<string>,
+    opts: Partial<Parameters<typeof streamTransactions>[1]> = {},
+  ) {
     return [...streamTransactions(input, { repeatingElement: 'CdtTrfTxInf', limits: LIMITS, ...opts })];
   }
 
@@ -141,7 +157,9 @@ describe('streamTransactions', () => {
     const fromStream = collect(gen.xml).flatMap((i) => (i.kind === 'transaction' ? [shape(i.node)] : []));
     expect(fromStream).toEqual(fromTree);
     const header = collect(gen.xml)[0]!;
-    expect(header.kind === 'header' && shape(header.node)).toEqual(shape(child(child(tree, 'FIToFICstmrCdtTrf'), 'GrpHdr')!));
+    expect(header.kind === 'header' && shape(header.node)).toEqual(
+      shape(child(child(tree, 'FIToFICstmrCdtTrf'), 'GrpHdr')!),
+    );
   });
 
   it('records the line and column of each transaction and of each element inside it', () => {
@@ -151,7 +169,9 @@ describe('streamTransactions', () => {
       const { line, column } = item.node;
       expect(lines[line! - 1]!.slice(column! - 1).startsWith('<CdtTrfTxInf>')).toBe(true);
       const amt = child(item.node, 'IntrBkSttlmAmt')!;
-      expect(lines[amt.line! - 1]!.slice(amt.column! - 1).startsWith('<IntrBkSttlmAmt Ccy="EUR">')).toBe(true);
+      expect(lines[amt.line! - 1]!.slice(amt.column! - 1).startsWith('<IntrBkSttlmAmt Ccy="EUR">')).toBe(
+        true,
+      );
     }
   });
 
@@ -184,9 +204,12 @@ describe('streamTransactions', () => {
     expect(last('<D><?pi x?></D>').rejection.rule).toBe('xml.processing-instruction');
     expect(last('<D>&lol;</D>').rejection.rule).toBe('xml.malformed');
     expect(last('<a><a><a/></a></a>', { ...LIMITS, depthMax: 2 }).rejection.rule).toBe('xml.depth');
-    expect(last('<a><b/><b/><b/></a>', { ...LIMITS, elementCountMax: 3 }).rejection.rule).toBe('xml.element-count');
+    expect(last('<a><b/><b/><b/></a>', { ...LIMITS, elementCountMax: 3 }).rejection.rule).toBe(
+      'xml.element-count',
+    );
     expect(
-      last('<D><CdtTrfTxInf><N>0123456789</N></CdtTrfTxInf></D>', { ...LIMITS, textLengthMax: 9 }).rejection.rule,
+      last('<D><CdtTrfTxInf><N>0123456789</N></CdtTrfTxInf></D>', { ...LIMITS, textLengthMax: 9 }).rejection
+        .rule,
     ).toBe('xml.text-too-long');
     const partial = collect(gen.xml.replace('<TxId>TX-5</TxId>', '<TxId>TX-5</TxIdd>'));
     expect(partial.filter((i) => i.kind === 'transaction')).toHaveLength(5);
@@ -195,10 +218,14 @@ describe('streamTransactions', () => {
 
   it('streams from an async source', async () => {
     async function* source() {
-      for (const c of pacs008Chunks({ transactions: 25 })) for (let i = 0; i < c.length; i += 1013) yield c.slice(i, i + 1013);
+      for (const c of pacs008Chunks({ transactions: 25 }))
+        for (let i = 0; i < c.length; i += 1013) yield c.slice(i, i + 1013);
     }
     let n = 0;
-    for await (const item of streamTransactionsAsync(source(), { repeatingElement: 'CdtTrfTxInf', limits: LIMITS }))
+    for await (const item of streamTransactionsAsync(source(), {
+      repeatingElement: 'CdtTrfTxInf',
+      limits: LIMITS,
+    }))
       if (item.kind === 'transaction') n++;
     expect(n).toBe(25);
   });
@@ -220,7 +247,9 @@ describe('streamTransactions', () => {
       if (count % 5_000 === 0) peak = Math.max(peak, process.memoryUsage().heapUsed - before);
     }
     const ms = performance.now() - t0;
-    console.log(`stream 100,000 tx: ${ms.toFixed(0)} ms (generation included), heap growth peak ${(peak / 2 ** 20).toFixed(1)} MiB`);
+    console.log(
+      `stream 100,000 tx: ${ms.toFixed(0)} ms (generation included), heap growth peak ${(peak / 2 ** 20).toFixed(1)} MiB`,
+    );
     expect(count).toBe(100_000);
     expect(lastE2e).toBe('E2E-00099999');
     // Holding the transactions (or the text) would take well over 500 MiB.

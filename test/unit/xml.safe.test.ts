@@ -77,7 +77,12 @@ describe('checkXmlSafety accepts plain ISO 20022 XML', () => {
   );
 
   it('strips a UTF-8 BOM and normalises CRLF and CR to LF (XML 1.0 §2.11), keeping line numbers', () => {
-    const bom = new Uint8Array([0xef, 0xbb, 0xbf, ...enc('<?xml version="1.0"?>\r\n<A>\r\n<B>x\ry</B></A>\r\n')]);
+    const bom = new Uint8Array([
+      0xef,
+      0xbb,
+      0xbf,
+      ...enc('<?xml version="1.0"?>\r\n<A>\r\n<B>x\ry</B></A>\r\n'),
+    ]);
     expect(accepted(bom)).toBe('<?xml version="1.0"?>\n<A>\n<B>x\ny</B></A>\n');
     const r = refused('<A>\r\n\r\n<B></A>', 'xml.malformed');
     expect(r.line).toBe(3);
@@ -85,9 +90,15 @@ describe('checkXmlSafety accepts plain ISO 20022 XML', () => {
 
   it('accepts the XML declaration forms seen in the wild, comments between elements, CDATA, references', () => {
     accepted(`<?xml version='1.0' encoding='utf-8' standalone='yes'?><A/>`);
-    accepted(`<?xml version="1.0"    encoding="UTF-8"?>\n<!-- legal notice -->\n<A>\n  <B>1</B> <!-- note -->\n</A>\n<!-- end -->`);
-    expect(accepted('<A x="a &amp; b &#x41;&#66;">&lt;&gt;&quot;&apos;<![CDATA[<&>]]></A>')).toContain('CDATA');
-    accepted('<p:A xmlns:p="urn:x" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="urn:x file:///C:/x.xsd"/>');
+    accepted(
+      `<?xml version="1.0"    encoding="UTF-8"?>\n<!-- legal notice -->\n<A>\n  <B>1</B> <!-- note -->\n</A>\n<!-- end -->`,
+    );
+    expect(accepted('<A x="a &amp; b &#x41;&#66;">&lt;&gt;&quot;&apos;<![CDATA[<&>]]></A>')).toContain(
+      'CDATA',
+    );
+    accepted(
+      '<p:A xmlns:p="urn:x" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="urn:x file:///C:/x.xsd"/>',
+    );
   });
 
   it('reports the element count', () => {
@@ -116,7 +127,11 @@ describe('checkXmlSafety refuses', () => {
     expect(r.message).toContain('ISO-8859-1');
     refused('<?xml version="1.0" encoding="UTF-16"?><A/>', 'xml.encoding');
     // a Latin-1 declaration with Latin-1 bytes names the real problem, not "invalid UTF-8"
-    const latin1 = new Uint8Array([...enc('<?xml version="1.0" encoding="ISO-8859-1"?><A>caf'), 0xe9, ...enc('</A>')]);
+    const latin1 = new Uint8Array([
+      ...enc('<?xml version="1.0" encoding="ISO-8859-1"?><A>caf'),
+      0xe9,
+      ...enc('</A>'),
+    ]);
     expect(refused(latin1, 'xml.encoding').message).toContain('ISO-8859-1');
   });
 
@@ -132,7 +147,10 @@ describe('checkXmlSafety refuses', () => {
       'truncated',
     );
     // "declared UTF-8 but Latin-1 bytes": é as 0xE9
-    refused(new Uint8Array([...enc('<?xml version="1.0" encoding="UTF-8"?><A>caf'), 0xe9, ...enc('</A>')]), 'xml.invalid-utf8');
+    refused(
+      new Uint8Array([...enc('<?xml version="1.0" encoding="UTF-8"?><A>caf'), 0xe9, ...enc('</A>')]),
+      'xml.invalid-utf8',
+    );
   });
 
   it('characters outside XML 1.0 Char, literal or as references; XML 1.1 (X10)', () => {
@@ -218,6 +236,7 @@ describe('checkXmlSafety refuses', () => {
     refused('<A x=1/>', 'xml.malformed');
     refused('<A x="1"y="2"/>', 'xml.malformed');
     refused('<A x="<"/>', 'xml.malformed');
+    refused('<A x="&amp;<"/>', 'xml.malformed');
     refused('<A x="1>', 'xml.malformed');
     refused('<A>]]></A>', 'xml.malformed');
     refused('<A><!-- a -- b --></A>', 'xml.malformed');

@@ -67,6 +67,13 @@ CREATE TRIGGER ledger_account_identity_fixed BEFORE UPDATE OF id, kind, particip
 CREATE TRIGGER ledger_account_no_delete BEFORE DELETE OR TRUNCATE
   ON ledger_account FOR EACH STATEMENT EXECUTE FUNCTION ledger_account_fixed();
 
+CREATE TABLE ledger_currency (
+  currency text PRIMARY KEY CHECK (currency ~ '^[A-Z]{3}$'),
+  version  bigint NOT NULL CHECK (version >= 0)
+);
+COMMENT ON TABLE ledger_currency IS
+  'One row per currency: every transaction that changes balances of the currency first increments its version (which locks the row until commit). Writers serialise on it and tell from it whether their cached balances are still current.';
+
 CREATE TABLE ledger_entry (
   id              uuid PRIMARY KEY,
   idempotency_key text NOT NULL CHECK (idempotency_key <> ''),

@@ -22,6 +22,13 @@ type Desc =
 type X = Record<string, unknown>;
 const arr = (v: unknown): X[] => (v === undefined ? [] : Array.isArray(v) ? (v as X[]) : [v as X]);
 
+/** Decodes XML character references, which the XML parser leaves in attribute values. */
+function charRefs(s: string): string {
+  return s.replace(/&#x([0-9a-fA-F]+);|&#([0-9]+);/g, (_m, hex: string | undefined, dec: string | undefined) =>
+    String.fromCodePoint(hex !== undefined ? Number.parseInt(hex, 16) : Number(dec)),
+  );
+}
+
 function facets(r: X): { minLen?: number; maxLen?: number; pattern?: string; enum?: string[] } & X {
   const out: X = {};
   const v = (k: string): string | undefined => (r[k] as X | undefined)?.value as string | undefined;
@@ -30,8 +37,8 @@ function facets(r: X): { minLen?: number; maxLen?: number; pattern?: string; enu
   if (v('xs:length') !== undefined) out.minLen = out.maxLen = Number(v('xs:length'));
   const pats = arr(r['xs:pattern']);
   if (pats.length > 1) throw new Error('several patterns');
-  if (pats[0]) out.pattern = pats[0].value as string;
-  const en = arr(r['xs:enumeration']).map((e) => e.value as string);
+  if (pats[0]) out.pattern = charRefs(pats[0].value as string);
+  const en = arr(r['xs:enumeration']).map((e) => charRefs(e.value as string));
   if (en.length) out.enum = en;
   if (v('xs:fractionDigits') !== undefined) out.frac = Number(v('xs:fractionDigits'));
   if (v('xs:totalDigits') !== undefined) out.total = Number(v('xs:totalDigits'));

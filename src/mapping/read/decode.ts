@@ -40,8 +40,11 @@ export function decodeElement(el: XmlElement, typeName: string, path: string, ct
       return decodeSequence(el, d.f, path, ctx);
     case 'choice':
       return decodeChoice(el, d.f, path, ctx);
-    case 'any':
-      return { xml: el.children.map((c) => serialise(c)).join('') } satisfies AnyXml;
+    case 'any': {
+      const lost = (what: string): void =>
+        ctx.reject('xml.structure', path, `${what} cannot be kept: its namespace prefix is declared outside`, el.line);
+      return { xml: el.children.map((c) => serialise(c, undefined, lost)).join('') } satisfies AnyXml;
+    }
     default:
       return decodeLeaf(el, d, path, ctx);
   }
@@ -226,17 +229,30 @@ function escAttr(s: string): string {
 }
 
 /**
- * Serialises wildcard content: every element declares its own namespace as the default one,
- * so the fragment is self-contained wherever it is written back.
+ * Serialises wildcard content: every element declares its own namespace as the default one, so
+ * the fragment is self-contained wherever it is written back. Namespace declarations are
+ * re-made, not copied; a prefixed attribute is kept with its prefix's declaration, and one whose
+ * prefix is declared further up (outside the fragment) cannot be kept faithfully: `onLoss` is
+ * told, and the caller rejects rather than drop it.
  */
-export function serialise(el: XmlElement, parentNs?: string): string {
+export function serialise(el: XmlElement, parentNs?: string, onLoss?: (what: string) => void): string {
   const nsDecl = el.ns !== parentNs ? ` xmlns="${escAttr(el.ns)}"` : '';
-  const attrs = Object.keys(el.attrs)
-    .sort()
-    .map((k) => ` ${k}="${escAttr(el.attrs[k]!)}"`)
-    .join('');
-  const inner = el.children.length ? el.children.map((c) => serialise(c, el.ns)).join('') : escText(el.text);
-  return inner === ''
-    ? `<${el.name}${nsDecl}${attrs}/>`
-    : `<${el.name}${nsDecl}${attrs}>${inner}</${el.name}>`;
+  const attrs: string[] = [];
+  for (const k of Object.keys(el.attrs).sort()) {
+    if (k === 'xmlns' || k.startsWith('xmlns:')) continue;
+    const colon = k.indexOf(':');
+    if (colon > 0) {
+      const decl = `xmlns:${k.slice(0, colon)}`;
+      const uri = el.attrs[decl];
+      if (uri === undefined) {
+        onLoss?.(`attribute ${k} of ${el.name}`);
+        continue;
+      }
+      attrs.push(` ${decl}="${escAttr(uri)}"`);
+    }
+    attrs.push(` ${k}="${escAttr(el.attrs[k]!)}"`);
+  }
+  const a = [...new Set(attrs)].join('');
+  const inner = el.children.length ? el.children.map((c) => serialise(c, el.ns, onLoss)).join('') : escText(el.text);
+  return inner === '' ? `<${el.name}${nsDecl}${a}/>` : `<${el.name}${nsDecl}${a}>${inner}</${el.name}>`;
 }

@@ -49,13 +49,20 @@ export function decodeDocument(type: MessageType, documentEl: XmlElement, ctx: D
   return decodeElement(root, rootType, `/Document/${rootTag}`, ctx);
 }
 
-export function readAppHdr(el: XmlElement, version: AppHdrVersion = APP_HDR_VERSION): Result<AppHdr, Rejection[]> {
+export function readAppHdr(
+  el: XmlElement,
+  version: AppHdrVersion = APP_HDR_VERSION,
+): Result<AppHdr, Rejection[]> {
   const ctx = new DecodeContext();
   const hdr = decodeAppHdr(el, ctx, version);
   return ctx.rejections.length ? err(ctx.rejections) : ok(hdr as AppHdr);
 }
 
-export function decodeAppHdr(el: XmlElement, ctx: DecodeContext, version: AppHdrVersion = APP_HDR_VERSION): unknown {
+export function decodeAppHdr(
+  el: XmlElement,
+  ctx: DecodeContext,
+  version: AppHdrVersion = APP_HDR_VERSION,
+): unknown {
   const { rootTag, rootType } = documentRoot(version);
   if (el.name !== rootTag || el.ns !== namespaceOf(version)) {
     ctx.reject('xml.structure', `/${rootTag}`, `expected a ${version} AppHdr`, el.line);

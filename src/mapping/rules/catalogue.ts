@@ -33,6 +33,7 @@ export const RULES = {
   'xml.too-large': rule('envelope', 'FF01', 'message', 'Larger than messageBytesMax.'),
   'xml.compressed': rule('envelope', 'FF01', 'message', 'Compressed input: the gateway never inflates.'),
   'xml.encoding': rule('envelope', 'FF01', 'message', 'Not UTF-8, or invalid UTF-8.'),
+  'xml.invalid-utf8': rule('envelope', 'FF01', 'message', 'Bytes that are not valid UTF-8.'),
   'xml.version': rule('envelope', 'FF01', 'message', 'Not XML 1.0.'),
   'xml.forbidden-character': rule(
     'envelope',

@@ -20,12 +20,15 @@ export interface BuildContext {
 
 export function freshId(ctx: BuildContext): string {
   const id = ctx.newId();
-  assert(id.length >= 1 && id.length <= 35, () => `identifier "${id}" is not 1–35 characters (ISO Max35Text)`);
+  assert(
+    id.length >= 1 && id.length <= 35,
+    () => `identifier "${id}" is not 1–35 characters (ISO Max35Text)`,
+  );
   return id;
 }
 
 /** ISODateTime of the build instant, in UTC with an explicit Z. */
-export function createdAt(ctx: BuildContext): string {
+export function createdAt(ctx: Pick<BuildContext, 'now'>): string {
   return isoDateTime(ctx.now);
 }
 
@@ -60,7 +63,10 @@ export interface OriginalGroup {
 }
 
 export function originalGroupOf(msg: AnyMessage): OriginalGroup {
-  const doc = msg.document as { GrpHdr?: { MsgId: string; CreDtTm: string }; Assgnmt?: { Id: string; CreDtTm: string } };
+  const doc = msg.document as {
+    GrpHdr?: { MsgId: string; CreDtTm: string };
+    Assgnmt?: { Id: string; CreDtTm: string };
+  };
   const g = doc.GrpHdr ?? (doc.Assgnmt ? { MsgId: doc.Assgnmt.Id, CreDtTm: doc.Assgnmt.CreDtTm } : undefined);
   assert(g !== undefined, () => `${msg.messageType} has no group header`);
   return { msgId: g.MsgId, msgNmId: msg.messageType, creDtTm: g.CreDtTm };

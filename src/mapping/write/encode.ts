@@ -13,7 +13,6 @@ import { isRepeated, type TypeDesc } from '../model/descriptor.js';
 import { TYPES } from '../model/generated/descriptors.js';
 import type { AnyXml, CurrencyDecimal } from '../model/scalars.js';
 
-// eslint-disable-next-line no-control-regex
 const NOT_XML_CHAR =
   /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 

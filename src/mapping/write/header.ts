@@ -31,8 +31,8 @@ export function withAppHdr<M extends AnyMessage>(msg: M, h: HeaderInput, ctx: Pi
     BizMsgIdr: documentMessageId(msg),
     MsgDefIdr: msg.messageType,
     ...(h.businessService ? { BizSvc: h.businessService } : {}),
-    CreDt: createdAt({ now: ctx.now, newId: () => '' }),
+    CreDt: createdAt(ctx),
     ...(h.possibleDuplicate ? { PssblDplct: true } : {}),
   };
-  return { ...msg, appHdr, appHdrVersion: 'head.001.001.02' };
+  return { ...msg, appHdr };
 }

@@ -38,7 +38,12 @@ export function encodeDocument<M extends MessageType>(
   out.push(`${pad}</Document>`);
 }
 
-export function encodeAppHdr(out: Lines, hdr: AppHdr, depth = 0, version: AppHdrVersion = APP_HDR_VERSION): void {
+export function encodeAppHdr(
+  out: Lines,
+  hdr: AppHdr,
+  depth = 0,
+  version: AppHdrVersion = APP_HDR_VERSION,
+): void {
   const { rootTag, rootType } = documentRoot(version);
   encodeElement(out, rootTag, rootType, hdr, depth, ` xmlns="${namespaceOf(version)}"`);
 }

@@ -24,7 +24,9 @@ export function isHeaderType(messageType: string | null): boolean {
 
 export function splitQName(qname: string): { prefix: string; local: string } {
   const colon = qname.indexOf(':');
-  return colon < 0 ? { prefix: '', local: qname } : { prefix: qname.slice(0, colon), local: qname.slice(colon + 1) };
+  return colon < 0
+    ? { prefix: '', local: qname }
+    : { prefix: qname.slice(0, colon), local: qname.slice(colon + 1) };
 }
 
 /** In-scope namespace bindings; `''` is the default namespace. */

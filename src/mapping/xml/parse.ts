@@ -34,15 +34,21 @@ const PREDEFINED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '
 /** Decodes the five predefined entities and character references (nothing else is accepted upstream). */
 export function decodeEntities(s: string): string {
   if (!s.includes('&')) return s;
-  return s.replace(ENTITY, (_m, dec: string | undefined, hex: string | undefined, name: string | undefined) =>
-    name !== undefined ? PREDEFINED[name]! : String.fromCodePoint(Number.parseInt(dec ?? hex!, dec ? 10 : 16)),
+  return s.replace(
+    ENTITY,
+    (_m, dec: string | undefined, hex: string | undefined, name: string | undefined) =>
+      name !== undefined
+        ? PREDEFINED[name]!
+        : String.fromCodePoint(Number.parseInt(dec ?? hex!, dec ? 10 : 16)),
   );
 }
 
 /** XML 1.0 §3.3.3 attribute-value normalisation for CDATA-typed attributes, then references. */
 export function attributeValue(raw: string): string {
-  return decodeEntities(raw.replace(/[\t\n\r]/g, ' '));
+  return decodeEntities(WHITESPACE_CONTROL.test(raw) ? raw.replace(/[\t\n\r]/g, ' ') : raw);
 }
+
+const WHITESPACE_CONTROL = /[\t\n\r]/;
 
 const parsers = new Map<number, XMLParser>();
 
@@ -65,6 +71,7 @@ function parserFor(depthMax: number): XMLParser {
       commentPropName: false,
       // a backstop only (it lets depth max+1 through): depth is checked exactly in convert()
       maxNestedTags: depthMax + 1,
+      jPath: false, // no callbacks use it; ~15% faster (stack-measurements §1)
     });
     parsers.set(depthMax, p);
   }
@@ -94,11 +101,15 @@ function convert(entry: FxpEntry, scope: NamespaceScope, depth: number, depthMax
   scope.push(attrs);
   const { prefix, local } = splitQName(qname);
   const ns = scope.resolve(prefix);
-  if (ns === undefined) throw new ShapeError('xml.namespace', `namespace prefix "${prefix}" of <${qname}> is not declared`);
+  if (ns === undefined)
+    throw new ShapeError('xml.namespace', `namespace prefix "${prefix}" of <${qname}> is not declared`);
   for (const k of Object.keys(attrs)) {
     const ap = splitQName(k).prefix;
     if (ap && ap !== 'xmlns' && scope.resolve(ap) === undefined)
-      throw new ShapeError('xml.namespace', `namespace prefix "${ap}" of attribute ${k} on <${qname}> is not declared`);
+      throw new ShapeError(
+        'xml.namespace',
+        `namespace prefix "${ap}" of attribute ${k} on <${qname}> is not declared`,
+      );
   }
   const kids: XmlNode[] = [];
   let txt = '';

@@ -79,7 +79,6 @@ const NAME_CHAR = `${NAME_START}\\-.0-9\\u00B7\\u0300-\\u036F\\u203F-\\u2040`;
 const QNAME = new RegExp(`^[${NAME_START}][${NAME_CHAR}]*(?::[${NAME_START}][${NAME_CHAR}]*)?$`, 'u');
 
 /** Characters outside XML 1.0 `Char` that can occur in decoded UTF-8 (no lone surrogates there). */
-// eslint-disable-next-line no-control-regex
 const FORBIDDEN_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
 const NON_WHITESPACE = /[^ \t\n\r]/g;
 const XML_DECLARATION =
@@ -132,11 +131,13 @@ function invalidUtf8Offset(b: Uint8Array): { offset: number; why: string } {
     else if (c >= 0xe0 && c <= 0xef) [need, min] = [2, 0x800];
     else if (c >= 0xf0 && c <= 0xf4) [need, min] = [3, 0x10000];
     else if (c >= 0x80 && c <= 0xbf) return { offset: i, why: 'a continuation byte without a lead byte' };
-    else return { offset: i, why: `byte 0x${c.toString(16)} never occurs in UTF-8 (overlong or out of range)` };
+    else
+      return { offset: i, why: `byte 0x${c.toString(16)} never occurs in UTF-8 (overlong or out of range)` };
     let cp = c & (0x3f >> need);
     for (let k = 1; k <= need; k++) {
       const cc = b[i + k];
-      if (cc === undefined) return { offset: i, why: 'a multi-byte sequence truncated by the end of the input' };
+      if (cc === undefined)
+        return { offset: i, why: 'a multi-byte sequence truncated by the end of the input' };
       if ((cc & 0xc0) !== 0x80) return { offset: i, why: 'a multi-byte sequence cut short' };
       cp = (cp << 6) | (cc & 0x3f);
     }
@@ -150,11 +151,14 @@ function invalidUtf8Offset(b: Uint8Array): { offset: number; why: string } {
 
 function detectForeignEncoding(b: Uint8Array): string | null {
   const [b0, b1, b2, b3] = [b[0], b[1], b[2], b[3]];
-  if (b0 === 0x00 && b1 === 0x00 && b2 === 0xfe && b3 === 0xff) return 'a UTF-32 (big-endian) byte-order mark';
-  if (b0 === 0xff && b1 === 0xfe && b2 === 0x00 && b3 === 0x00) return 'a UTF-32 (little-endian) byte-order mark';
+  if (b0 === 0x00 && b1 === 0x00 && b2 === 0xfe && b3 === 0xff)
+    return 'a UTF-32 (big-endian) byte-order mark';
+  if (b0 === 0xff && b1 === 0xfe && b2 === 0x00 && b3 === 0x00)
+    return 'a UTF-32 (little-endian) byte-order mark';
   if (b0 === 0xfe && b1 === 0xff) return 'a UTF-16 (big-endian) byte-order mark';
   if (b0 === 0xff && b1 === 0xfe) return 'a UTF-16 (little-endian) byte-order mark';
-  if (b.length >= 2 && (b0 === 0x00 || b1 === 0x00)) return 'UTF-16 or UTF-32 bytes (NUL bytes in the first characters)';
+  if (b.length >= 2 && (b0 === 0x00 || b1 === 0x00))
+    return 'UTF-16 or UTF-32 bytes (NUL bytes in the first characters)';
   return null;
 }
 
@@ -201,7 +205,9 @@ export function checkXmlSafety(bytes: Uint8Array, limits: XmlLimits): Result<Saf
   const hasBom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(hasBom ? bytes.subarray(3) : bytes);
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(
+      hasBom ? bytes.subarray(3) : bytes,
+    );
   } catch {
     const declared = /^<\?xml[^>]{0,200}?encoding\s*=\s*["']([A-Za-z0-9._-]{1,40})["']/.exec(
       new TextDecoder('latin1').decode(bytes.subarray(hasBom ? 3 : 0, 300)),
@@ -258,6 +264,7 @@ class Scanner {
   private readonly hasText: boolean[] = [];
   private readonly hasComment: boolean[] = [];
   private readonly attrNames: string[] = [];
+  private readonly knownNames = new Set<string>();
   /** Next occurrence caches: keep repeated forward searches linear over the whole message. */
   private nextAmp = -1;
   private nextCdataEnd = -1;
@@ -312,7 +319,8 @@ class Scanner {
   private declaration(): Result<SafeXml, Rejection> | number {
     const t = this.text;
     const close = t.indexOf('?>');
-    if (close < 0 || close > 1024) return this.fail('xml.malformed', 0, 'the XML declaration is not closed with ?>');
+    if (close < 0 || close > 1024)
+      return this.fail('xml.malformed', 0, 'the XML declaration is not closed with ?>');
     const decl = t.slice(0, close + 2);
     const m = XML_DECLARATION.exec(decl);
     if (!m) return this.fail('xml.malformed', 0, `malformed XML declaration: ${decl.slice(0, 120)}`);
@@ -345,7 +353,9 @@ class Scanner {
       return this.fail(
         'xml.malformed',
         at,
-        this.rootClosed ? 'text after the root element' : 'text before the root element (a message starts with <)',
+        this.rootClosed
+          ? 'text after the root element'
+          : 'text before the root element (a message starts with <)',
       );
     }
     const d = this.depth - 1;
@@ -360,7 +370,8 @@ class Scanner {
       );
     if (nonWs) this.hasText[d] = true;
     if (this.nextCdataEnd < from) this.nextCdataEnd = this.indexOrEnd(']]>', from);
-    if (this.nextCdataEnd < to) return this.fail('xml.malformed', this.nextCdataEnd, '"]]>" is not allowed in text');
+    if (this.nextCdataEnd < to)
+      return this.fail('xml.malformed', this.nextCdataEnd, '"]]>" is not allowed in text');
     return this.references(from, to);
   }
 
@@ -434,8 +445,16 @@ class Scanner {
           'DOCTYPE declarations are not allowed: ISO 20022 messages never carry a DTD, and a DTD can declare entities (entity expansion, external entities / XXE)',
         );
       if (t.startsWith('<!ENTITY', lt))
-        return this.fail('xml.entity-declaration', lt, 'entity declarations are not allowed (no DTD, no entities)');
-      return this.fail('xml.malformed', lt, `markup declaration "${t.slice(lt, lt + 12)}…" is not allowed here`);
+        return this.fail(
+          'xml.entity-declaration',
+          lt,
+          'entity declarations are not allowed (no DTD, no entities)',
+        );
+      return this.fail(
+        'xml.malformed',
+        lt,
+        `markup declaration "${t.slice(lt, lt + 12)}…" is not allowed here`,
+      );
     }
     return this.startTag(lt);
   }
@@ -486,17 +505,26 @@ class Scanner {
       const c = t.charCodeAt(j);
       if (isWs(c) || c === GT || c === SLASH || c === EQ || c === QUOT || c === APOS || c === LT) break;
       if (j - from >= max)
-        return this.fail('xml.name-too-long', from, `${what} name is longer than ${max} characters (nameLengthMax)`);
+        return this.fail(
+          'xml.name-too-long',
+          from,
+          `${what} name is longer than ${max} characters (nameLengthMax)`,
+        );
     }
     const name = t.slice(from, j);
+    if (this.knownNames.has(name)) return j;
     if (name.length === 0 || !QNAME.test(name))
       return this.fail(
         'xml.malformed',
         from,
-        name.length === 0 ? `${what} name expected` : `"${name.slice(0, 60)}" is not a valid XML ${what} name`,
+        name.length === 0
+          ? `${what} name expected`
+          : `"${name.slice(0, 60)}" is not a valid XML ${what} name`,
       );
     if (RESERVED_NAMES.has(localPart(name)))
       return this.fail('xml.reserved-name', from, `${what} name "${name}" is not allowed`);
+    // ISO 20022 messages use a few hundred distinct names: remember the checked ones (bounded).
+    if (this.knownNames.size < 4096) this.knownNames.add(name);
     return j;
   }
 
@@ -512,9 +540,17 @@ class Scanner {
     if (typeof nameEnd !== 'number') return nameEnd;
     const name = t.slice(lt + 1, nameEnd);
     if (this.depth === 0 && this.rootClosed)
-      return this.fail('xml.malformed', lt, `a second root element <${name}>: a message has exactly one root`);
+      return this.fail(
+        'xml.malformed',
+        lt,
+        `a second root element <${name}>: a message has exactly one root`,
+      );
     if (++this.elementCount > lim.elementCountMax)
-      return this.fail('xml.element-count', lt, `more than ${lim.elementCountMax} elements (elementCountMax)`);
+      return this.fail(
+        'xml.element-count',
+        lt,
+        `more than ${lim.elementCountMax} elements (elementCountMax)`,
+      );
     if (this.depth + 1 > lim.depthMax)
       return this.fail('xml.depth', lt, `element nesting is deeper than ${lim.depthMax} levels (depthMax)`);
     const attrs = this.attrNames;
@@ -535,7 +571,8 @@ class Scanner {
         }
         return k + 1;
       }
-      if (k === j) return this.fail('xml.malformed', k, `attributes of <${name}> must be separated by whitespace`);
+      if (k === j)
+        return this.fail('xml.malformed', k, `attributes of <${name}> must be separated by whitespace`);
       const attrEnd = this.name(k, 'attribute');
       if (typeof attrEnd !== 'number') return attrEnd;
       const attr = t.slice(k, attrEnd);
@@ -545,10 +582,12 @@ class Scanner {
           k,
           `<${name}> has more than ${lim.attributesPerElementMax} attributes (attributesPerElementMax)`,
         );
-      if (attrs.includes(attr)) return this.fail('xml.malformed', k, `duplicate attribute "${attr}" on <${name}>`);
+      if (attrs.includes(attr))
+        return this.fail('xml.malformed', k, `duplicate attribute "${attr}" on <${name}>`);
       attrs.push(attr);
       const eq = this.skipWs(attrEnd);
-      if (t.charCodeAt(eq) !== EQ) return this.fail('xml.malformed', eq, `attribute "${attr}" needs ="value"`);
+      if (t.charCodeAt(eq) !== EQ)
+        return this.fail('xml.malformed', eq, `attribute "${attr}" needs ="value"`);
       const q = this.skipWs(eq + 1);
       const quote = t.charCodeAt(q);
       if (quote !== QUOT && quote !== APOS)
@@ -562,14 +601,16 @@ class Scanner {
           q,
           `value of attribute "${attr}" is longer than ${lim.textLengthMax} characters (textLengthMax)`,
         );
+      let firstAmp = -1;
       for (let v = vStart; v < vEnd; v++) {
         const vc = t.charCodeAt(v);
-        if (vc === LT) return this.fail('xml.malformed', v, `"<" is not allowed in the value of attribute "${attr}"`);
-        if (vc === AMP) {
-          const bad = this.references(v, vEnd);
-          if (bad) return bad;
-          break;
-        }
+        if (vc === LT)
+          return this.fail('xml.malformed', v, `"<" is not allowed in the value of attribute "${attr}"`);
+        if (vc === AMP && firstAmp < 0) firstAmp = v;
+      }
+      if (firstAmp >= 0) {
+        const bad = this.references(firstAmp, vEnd);
+        if (bad) return bad;
       }
       if (attr === 'xmlns' || attr.startsWith('xmlns:')) {
         const uri = t.slice(vStart, vEnd).trim();
@@ -609,14 +650,26 @@ class Scanner {
 
   private endTag(lt: number): Result<SafeXml, Rejection> | number {
     const t = this.text;
+    // Fast path: the end tag names the innermost open element, directly followed by ">".
+    if (this.depth > 0) {
+      const open = this.names[this.depth - 1]!;
+      const after = lt + 2 + open.length;
+      if (t.charCodeAt(after) === GT && t.startsWith(open, lt + 2)) {
+        const closed = this.close(lt);
+        if (closed) return closed;
+        return after + 1;
+      }
+    }
     const nameEnd = this.name(lt + 2, 'element');
     if (typeof nameEnd !== 'number') return nameEnd;
     const name = t.slice(lt + 2, nameEnd);
     const gt = this.skipWs(nameEnd);
-    if (t.charCodeAt(gt) !== GT) return this.fail('xml.malformed', gt, `end tag </${name}> is not closed with ">"`);
+    if (t.charCodeAt(gt) !== GT)
+      return this.fail('xml.malformed', gt, `end tag </${name}> is not closed with ">"`);
     if (this.depth === 0) return this.fail('xml.malformed', lt, `end tag </${name}> without a start tag`);
     const open = this.names[this.depth - 1]!;
-    if (open !== name) return this.fail('xml.malformed', lt, `end tag </${name}> does not match start tag <${open}>`);
+    if (open !== name)
+      return this.fail('xml.malformed', lt, `end tag </${name}> does not match start tag <${open}>`);
     const closed = this.close(lt);
     if (closed) return closed;
     return gt + 1;

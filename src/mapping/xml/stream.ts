@@ -59,7 +59,8 @@ interface Building {
   readonly children: XmlNode[];
   text: string;
   readonly line: number;
-  readonly column: number | undefined;
+  /** Undefined when the start tag's name was followed by a line feed (position unknown). */
+  readonly column?: number;
 }
 
 class Abort extends Error {
@@ -90,26 +91,25 @@ export class TransactionReader {
     const p = this.parser;
     p.on('doctype', () => this.abort('xml.doctype', 'DOCTYPE declarations are not allowed'));
     p.on('processinginstruction', (pi) => {
-      if (pi.target !== 'xml') this.abort('xml.processing-instruction', `processing instruction <?${pi.target}?>`);
+      if (pi.target !== 'xml')
+        this.abort('xml.processing-instruction', `processing instruction <?${pi.target}?>`);
     });
     p.on('opentagstart', (tag) => this.openStart(tag.name));
     p.on('opentag', (tag) => this.open(tag));
     p.on('closetag', () => this.close());
     p.on('text', (t) => this.text(t));
     p.on('cdata', (t) => this.text(t));
-    p.on('error', (e) => {
-      throw new Abort(
-        rejection('xml.malformed', 'FF01', this.path(), `not well-formed XML: ${e.message}`, {
-          line: this.parser.line,
-          column: this.parser.column + 1,
-        }),
-      );
-    });
+    // No 'error' handler: saxes then throws a plain Error, caught in write()/end(). (Each handler
+    // is a property added to the parser after construction; past seven of them V8 turns the
+    // parser into a slow dictionary-mode object and parsing gets three times slower.)
   }
 
   private abort(rule: string, message: string): never {
     throw new Abort(
-      rejection(rule, 'FF01', this.path(), message, { line: this.parser.line, column: this.parser.column + 1 }),
+      rejection(rule, 'FF01', this.path(), message, {
+        line: this.parser.line,
+        column: this.parser.column + 1,
+      }),
     );
   }
 
@@ -141,7 +141,8 @@ export class TransactionReader {
     this.scope.push(attrs);
     const { prefix, local } = splitQName(tag.name);
     const ns = this.scope.resolve(prefix);
-    if (ns === undefined) this.abort('xml.namespace', `namespace prefix "${prefix}" of <${tag.name}> is not declared`);
+    if (ns === undefined)
+      this.abort('xml.namespace', `namespace prefix "${prefix}" of <${tag.name}> is not declared`);
     const parent = this.frames[this.frames.length - 1];
     let index = 1;
     if (parent) {
@@ -172,7 +173,9 @@ export class TransactionReader {
     const b = this.building[this.building.length - 1];
     if (!b) return;
     // As in the gate: indentation between child elements does not count towards the limit.
-    const counted = /[^ \t\n\r]/.test(t) ? b.text.length + t.length : t.length;
+    const c0 = t.charCodeAt(0);
+    const blank = (c0 === 0x20 || c0 === 0x0a || c0 === 0x09 || c0 === 0x0d) && !/[^ \t\n\r]/.test(t);
+    const counted = blank ? t.length : b.text.length + t.length;
     if (counted > this.options.limits.textLengthMax)
       this.abort(
         'xml.text-too-long',
@@ -184,12 +187,10 @@ export class TransactionReader {
   private close(): void {
     const depth = this.frames.length;
     if (this.captureDepth > 0 && depth >= this.captureDepth) {
+      // The node under construction becomes the node: no copy (GC pressure dominates here).
       const b = this.building.pop()!;
-      const text = b.children.length > 0 && b.text.trim() === '' ? '' : b.text;
-      const node: XmlNode =
-        b.column === undefined
-          ? { name: b.name, ns: b.ns, attrs: b.attrs, children: b.children, text, line: b.line }
-          : { name: b.name, ns: b.ns, attrs: b.attrs, children: b.children, text, line: b.line, column: b.column };
+      if (b.children.length > 0 && b.text.length > 0 && b.text.trim() === '') b.text = '';
+      const node: XmlNode = b;
       if (depth === this.captureDepth) {
         const path = this.path();
         this.out.push(
@@ -235,16 +236,30 @@ export class TransactionReader {
   }
 
   private fail(e: unknown): StreamItem[] {
-    if (!(e instanceof Abort)) throw e;
+    let r: Rejection;
+    if (e instanceof Abort) r = e.rejection;
+    else if (e instanceof Error && e.constructor === Error)
+      // saxes reports well-formedness errors as plain Errors ("file:line:column: message")
+      r = rejection(
+        'xml.malformed',
+        'FF01',
+        this.path(),
+        `not well-formed XML: ${e.message.replace(/^[^:]*:\d+:\d+: /, '')}`,
+        {
+          line: this.parser.line,
+          column: this.parser.column + 1,
+        },
+      );
+    else throw e;
     this.failed = true;
     const items = this.take();
-    items.push({ kind: 'rejected', rejection: e.rejection });
+    items.push({ kind: 'rejected', rejection: r });
     return items;
   }
 }
 
 function* slices(text: string, length: number): Generator<string> {
-  for (let i = 0; i < text.length; ) {
+  for (let i = 0; i < text.length;) {
     let j = Math.min(text.length, i + length);
     // Never split a surrogate pair between two chunks.
     const last = text.charCodeAt(j - 1);
@@ -258,7 +273,10 @@ function* slices(text: string, length: number): Generator<string> {
  * Streams the header(s) and transactions of `input` (one string, or chunks in order). The last
  * item is `end` (with counts) or `rejected`; nothing follows a rejection.
  */
-export function* streamTransactions(input: string | Iterable<string>, options: StreamOptions): Generator<StreamItem> {
+export function* streamTransactions(
+  input: string | Iterable<string>,
+  options: StreamOptions,
+): Generator<StreamItem> {
   const reader = new TransactionReader(options);
   const chunks = typeof input === 'string' ? slices(input, options.chunkLength ?? 65_536) : input;
   for (const chunk of chunks) {

@@ -41,7 +41,8 @@ interface Compiled {
   readonly targetNamespace: string;
 }
 
-const DOCUMENT_OPTIONS = ParseOption.XML_PARSE_NONET | ParseOption.XML_PARSE_NO_XXE | ParseOption.XML_PARSE_BIG_LINES;
+const DOCUMENT_OPTIONS =
+  ParseOption.XML_PARSE_NONET | ParseOption.XML_PARSE_NO_XXE | ParseOption.XML_PARSE_BIG_LINES;
 const SCHEMA_OPTIONS = ParseOption.XML_PARSE_NONET | ParseOption.XML_PARSE_NO_XXE;
 
 interface Children {
@@ -112,7 +113,12 @@ function cleanMessage(message: string, targetNamespace: string): string {
   return message.split(own).join('').replace(/\s+$/, '');
 }
 
-function toIssues(details: readonly ErrorDetail[], namer: PathNamer | null, ns: string, prefix = ''): XsdIssue[] {
+function toIssues(
+  details: readonly ErrorDetail[],
+  namer: PathNamer | null,
+  ns: string,
+  prefix = '',
+): XsdIssue[] {
   return details
     .filter((d) => d.level >= 2)
     .map((d) => ({
@@ -154,7 +160,9 @@ export function createLibxml2Validator(options: Libxml2ValidatorOptions): XsdVal
   function schemaFor(messageType: string): Promise<Compiled> {
     if (closed) return Promise.reject(new XsdSchemaError('validator is closed'));
     if (!MESSAGE_TYPE_PATTERN.test(messageType))
-      return Promise.reject(new XsdSchemaError(`"${messageType.slice(0, 40)}" is not an ISO 20022 message identifier`));
+      return Promise.reject(
+        new XsdSchemaError(`"${messageType.slice(0, 40)}" is not an ISO 20022 message identifier`),
+      );
     let p = compiled.get(messageType);
     if (!p) {
       p = compile(messageType);
@@ -174,7 +182,8 @@ export function createLibxml2Validator(options: Libxml2ValidatorOptions): XsdVal
       } catch (e) {
         if (e instanceof XmlParseError && e.details.length > 0)
           return toIssues(e.details, null, targetNamespace, 'not well-formed: ');
-        if (e instanceof XmlError) return [{ line: 1, column: null, path: '', message: `not well-formed: ${e.message}` }];
+        if (e instanceof XmlError)
+          return [{ line: 1, column: null, path: '', message: `not well-formed: ${e.message}` }];
         throw e;
       }
       try {
@@ -183,7 +192,9 @@ export function createLibxml2Validator(options: Libxml2ValidatorOptions): XsdVal
       } catch (e) {
         if (e instanceof XmlValidateError) return toIssues(e.details, new PathNamer(doc), targetNamespace);
         if (e instanceof XmlError)
-          return [{ line: 1, column: null, path: '', message: `validation aborted by libxml2: ${e.message}` }];
+          return [
+            { line: 1, column: null, path: '', message: `validation aborted by libxml2: ${e.message}` },
+          ];
         throw e;
       } finally {
         doc.dispose();

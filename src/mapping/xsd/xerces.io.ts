@@ -25,7 +25,13 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { checkXmlSafety, type XmlLimits } from '../xml/safe.js';
-import { MESSAGE_TYPE_PATTERN, XsdSchemaError, XsdValidatorError, type XsdIssue, type XsdValidator } from './port.js';
+import {
+  MESSAGE_TYPE_PATTERN,
+  XsdSchemaError,
+  XsdValidatorError,
+  type XsdIssue,
+  type XsdValidator,
+} from './port.js';
 
 export interface XercesValidatorOptions {
   readonly schemaDir: string;
@@ -64,7 +70,10 @@ export function xercesHelperClassDir(javac = 'javac'): Promise<string> {
     const pkgDir = dirname(createRequire(import.meta.url).resolve('xsd-schema-validator/package.json'));
     const source = join(pkgDir, 'support', 'XMLValidator.java');
     const code = await readFile(source);
-    const out = join(tmpdir(), `isoclear-xerces-${createHash('sha256').update(code).digest('hex').slice(0, 16)}`);
+    const out = join(
+      tmpdir(),
+      `isoclear-xerces-${createHash('sha256').update(code).digest('hex').slice(0, 16)}`,
+    );
     if (existsSync(join(out, 'support', 'XMLValidator.class'))) return out;
     try {
       await mkdir(out, { recursive: true });
@@ -90,23 +99,38 @@ function runJava(java: string, args: string[], input: string, timeLimitMs: numbe
     const errs: Buffer[] = [];
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      rej(new XsdValidatorError('ISOCLR_ERR_XSD_TIMEOUT', `Xerces validation exceeded ${timeLimitMs} ms (timeLimitMs)`));
+      rej(
+        new XsdValidatorError(
+          'ISOCLR_ERR_XSD_TIMEOUT',
+          `Xerces validation exceeded ${timeLimitMs} ms (timeLimitMs)`,
+        ),
+      );
     }, timeLimitMs);
     child.on('error', (e: NodeJS.ErrnoException) => {
       clearTimeout(timer);
       rej(
         e.code === 'ENOENT'
-          ? new XsdValidatorError('ISOCLR_ERR_XSD_JAVA_MISSING', `Java not found ("${java}"): the Xerces validator needs a JRE`, {
+          ? new XsdValidatorError(
+              'ISOCLR_ERR_XSD_JAVA_MISSING',
+              `Java not found ("${java}"): the Xerces validator needs a JRE`,
+              {
+                cause: e,
+              },
+            )
+          : new XsdValidatorError('ISOCLR_ERR_XSD_VALIDATOR', `cannot start Java: ${e.message}`, {
               cause: e,
-            })
-          : new XsdValidatorError('ISOCLR_ERR_XSD_VALIDATOR', `cannot start Java: ${e.message}`, { cause: e }),
+            }),
       );
     });
     child.stdout.on('data', (b: Buffer) => out.push(b));
     child.stderr.on('data', (b: Buffer) => errs.push(b));
     child.on('close', (code) => {
       clearTimeout(timer);
-      res({ code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(errs).toString('utf8') });
+      res({
+        code,
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(errs).toString('utf8'),
+      });
     });
     child.stdin.on('error', () => undefined); // the JVM may exit before reading all input
     child.stdin.end(input, 'utf8');
@@ -123,7 +147,8 @@ export function createXercesValidator(options: XercesValidatorOptions): XsdValid
       if (!MESSAGE_TYPE_PATTERN.test(messageType))
         throw new XsdSchemaError(`"${messageType.slice(0, 40)}" is not an ISO 20022 message identifier`);
       const schema = join(dir, `${messageType}.xsd`);
-      if (!existsSync(schema)) throw new XsdSchemaError(`no schema for ${messageType}: ${schema} does not exist`);
+      if (!existsSync(schema))
+        throw new XsdSchemaError(`no schema for ${messageType}: ${schema} does not exist`);
       const gated = checkXmlSafety(new TextEncoder().encode(xml), options.limits);
       if (!gated.ok) {
         const r = gated.error;
@@ -162,7 +187,8 @@ export function createXercesValidator(options: XercesValidatorOptions): XsdValid
       if (issues.length > 0) return issues;
       if (unplaced.length > 0 && /schema|\.xsd/i.test(unplaced.join(' ')))
         throw new XsdSchemaError(`Xerces could not use ${schema}: ${unplaced.join('; ').slice(0, 500)}`);
-      if (unplaced.length > 0) return unplaced.map((message) => ({ line: 1, column: null, path: '', message }));
+      if (unplaced.length > 0)
+        return unplaced.map((message) => ({ line: 1, column: null, path: '', message }));
       throw new XsdValidatorError(
         'ISOCLR_ERR_XSD_VALIDATOR',
         `Xerces exited with code ${result.code} and no message: ${result.stderr.slice(0, 500)}`,
