@@ -20,16 +20,16 @@ const ids = timeOrderedIds(clock, 3);
 let k = 0;
 const mk = (n: number): Command[][] => Array.from({ length: n }, () => { const i = k++; const d = i % 1000, c = (d + 1 + (i % 997)) % 1000; return [{ kind: 'transfer' as const, key: `k${i}`, postings: [{ account: clearingAccount(bic(d), 'EUR'), amount: money('EUR', 5n) }, { account: clearingAccount(bic(c), 'EUR'), amount: money('EUR', -5n) }], links: { paymentId: `k${i}` }, refs: { uetr: '7f6c1e9a-52a3-4b8e-9d1c-2f0e8b3a4c5d', endToEndId: `E2E-${i}` } }]; });
 // prefill 50 batches
-for (let r = 0; r < 50; r++) { const u = mk(1000); await db.transaction(async (tx) => { const v = await loadView(tx, u); const res = applyBatch(v, u, { nowMs: Date.now(), newId: () => ids.next() }); await writeBatch(tx, res, Date.now()); }); }
+for (let r = 0; r < 50; r++) { const u = mk(1000); await db.transaction(async (tx) => { const { view: v } = await loadView(tx, u); const res = applyBatch(v, u, { nowMs: Date.now(), newId: () => ids.next() }); await writeBatch(tx, res, Date.now()); }); }
 // capture the params of one batch by wrapping query
 const c = new pg.Client({ connectionString: base, options: `-c search_path=${schema}` });
 await c.connect();
 const stats: Record<string, number[]> = {};
-for (let r = 0; r < 15; r++) {
+for (let r = 0; r < 25; r++) {
   const u = mk(1000);
   let captured: { sql: string; params: unknown[] } | null = null;
   await db.transaction(async (tx) => {
-    const v = await loadView(tx, u);
+    const { view: v } = await loadView(tx, u);
     const res = applyBatch(v, u, { nowMs: Date.now(), newId: () => ids.next() });
     await writeBatch({ query: async (sql: string, params?: readonly unknown[]) => { captured = { sql, params: [...(params ?? [])] }; return { rows: [{ updated: res.deltas.length, drifted: 0 }], rowCount: 1 }; } }, res, Date.now());
   });
@@ -45,6 +45,18 @@ UPDATE ledger_account a SET posted = a.posted + d.delta FROM unnest($9::text[], 
     const o2 = await c.query('EXPLAIN (ANALYZE, FORMAT JSON) ' + RAW, [P[0], P[1], '7f6c1e9a-52a3-4b8e-9d1c-2f0e8b3a4c5d', P[17], P[18], P[19], P[20], P[22], P[33], P[34]]);
     await c.query('ROLLBACK');
     (stats.rawExec ??= []).push(o2.rows[0]['QUERY PLAN'][0]['Execution Time']);
+  }
+  const variants: Record<string, string> = {
+    noRes: cap.sql.replace(/\), r AS \([\s\S]*?\) AS u\n\)/, ')'),
+    noReturning: cap.sql.replace(/RETURNING[\s\S]*$/, '').replace('), a AS (', ')').replace(/^\s*WITH/, 'WITH'),
+  };
+  for (const [name, sql] of Object.entries(variants)) {
+    await c.query('BEGIN');
+    try {
+      const o = await c.query('EXPLAIN (ANALYZE, FORMAT JSON) ' + sql, cap.params);
+      (stats[name] ??= []).push(o.rows[0]['QUERY PLAN'][0]['Execution Time']);
+    } catch (e) { if (r === 0) console.log(name, String(e).slice(0, 200)); }
+    await c.query('ROLLBACK');
   }
   await c.query('BEGIN');
   const out = await c.query('EXPLAIN (ANALYZE, FORMAT JSON) ' + cap.sql, cap.params);

@@ -16,7 +16,8 @@ await db.query(`UPDATE ledger_account SET net_debit_cap = 1000000000000000 WHERE
 const clock = { now: () => Date.now() };
 let k = 0;
 const mk = (n: number) => Array.from({ length: n }, () => { const i = k++; const d = i % 1000, c = (d + 1 + (i % 997)) % 1000; return { kind: 'transfer' as const, key: `k${i}`, postings: [{ account: clearingAccount(bic(d), 'EUR'), amount: money('EUR', 5n) }, { account: clearingAccount(bic(c), 'EUR'), amount: money('EUR', -5n) }], links: { paymentId: `k${i}` }, refs: { uetr: '7f6c1e9a-52a3-4b8e-9d1c-2f0e8b3a4c5d', endToEndId: `E2E-${i}` } }; });
-for (const pipeline of [true, true]) {
+(globalThis as any).__T = []; (globalThis as any).__P = [];
+for (const pipeline of [true, true, true]) {
   let p = 0, d = 0, dur = 0;
   const w = new LedgerWriter(db, { clock, ids: timeOrderedIds(clock, 1), batchSizeMax: 1000, queueDepthMax: 1e6, pipeline, onBatch: (b) => { b.pipelined ? p++ : d++; dur += b.durationMs; } });
   const cmds = mk(30000);
@@ -26,4 +27,7 @@ for (const pipeline of [true, true]) {
   console.log({ pipeline, perS: Math.round(30000 / ms * 1000), pipelined: p, direct: d, avgBatchMs: (dur / (p + d)).toFixed(1), nodeCpuPct: Math.round((cpu.user + cpu.system) / 1000 / ms * 100) });
   await w.close();
 }
+const T = (globalThis as any).__T as number[][]; const P = (globalThis as any).__P as number[];
+const avg = (i: number) => (T.slice(10).reduce((a, t) => a + (t[i] ?? 0), 0) / (T.length - 10)).toFixed(1);
+console.log('begin', avg(1), 'lock+check/decide', avg(2), 'write', avg(3), 'commit', avg(4), 'prepare', (P.slice(10).reduce((a, b) => a + b, 0) / (P.length - 10)).toFixed(1));
 await db.close();

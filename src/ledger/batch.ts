@@ -36,6 +36,7 @@ import {
   type LedgerRecord,
   type Links,
   type Posting,
+  type References,
   type VoidRecord,
 } from './journal.js';
 
@@ -99,6 +100,9 @@ export interface BatchContext {
 }
 
 export const INT8_MAX = 2n ** 63n - 1n;
+
+const NO_LINKS: Links = Object.freeze({});
+const NO_REFS: References = Object.freeze({});
 
 export function exposure(a: Pick<AccountState, 'posted' | 'pendingDebits'>): bigint {
   return a.posted + a.pendingDebits;
@@ -266,12 +270,12 @@ function decideEntry(
     kind: cmd.kind,
     id: ctx.newId(),
     key: cmd.key,
-    postings: cmd.postings.map((p) => ({ account: p.account, amount: p.amount })),
+    postings: cmd.postings.slice(),
     pendingId: null,
     pendingKey: null,
     correctsId,
-    links: { ...cmd.links },
-    refs: { ...cmd.refs },
+    links: cmd.links ? { ...cmd.links } : NO_LINKS,
+    refs: cmd.refs ? { ...cmd.refs } : NO_REFS,
     valueDate: cmd.valueDate ?? null,
     description: cmd.description ?? null,
     bookedAtMs: ctx.nowMs,
@@ -376,7 +380,7 @@ function decideVoid(st: State, cmd: Extract<Command, { kind: 'void' }>, ctx: Bat
     pendingId: res.id,
     pendingKey: res.key,
     reason: cmd.reason,
-    links: { ...cmd.links },
+    links: cmd.links ? { ...cmd.links } : NO_LINKS,
     atMs: ctx.nowMs,
   };
   st.records.set(record.key, record);

@@ -210,7 +210,6 @@ export function validateCommand(
       path(cmd, 'postings'),
       `an entry has 2 to ${limits.postingsPerEntryMax} postings, not ${n}`,
     );
-  const totals = new Map<string, bigint>();
   for (let i = 0; i < n; i++) {
     const p = cmd.postings[i]!;
     if (p.amount.minor === 0n)
@@ -229,9 +228,9 @@ export function validateCommand(
         path(cmd, `postings[${i}]`),
         `a posting amount has more than ${AMOUNT_TOTAL_DIGITS_MAX} digits`,
       );
-    totals.set(p.amount.currency, (totals.get(p.amount.currency) ?? 0n) + p.amount.minor);
   }
-  for (const [currency, total] of totals)
+  if (isBalanced(cmd.postings)) return null;
+  for (const [currency, total] of currencyTotals(cmd.postings))
     if (total !== 0n)
       return rejection(
         'entry.unbalanced',
@@ -250,8 +249,20 @@ export function currencyTotals(postings: readonly Posting[]): Map<string, bigint
   return totals;
 }
 
+/** True when all postings share one currency (the common case, summed without a Map). */
+function oneCurrency(postings: readonly Posting[]): boolean {
+  const first = postings[0]?.amount.currency;
+  for (let i = 1; i < postings.length; i++) if (postings[i]!.amount.currency !== first) return false;
+  return first !== undefined;
+}
+
 export function isBalanced(postings: readonly Posting[]): boolean {
   if (postings.length < 2) return false;
+  if (oneCurrency(postings)) {
+    let total = 0n;
+    for (const p of postings) total += p.amount.minor;
+    return total === 0n;
+  }
   for (const t of currencyTotals(postings).values()) if (t !== 0n) return false;
   return true;
 }

@@ -207,34 +207,71 @@ export function improve(
   const { from, to, v, urgent } = p;
   const { outs, ins } = ctx;
   const slack = slackFloat(p, sel);
-  const log: number[] = [];
+  // Undo log: payment flipped and the two slacks it overwrote, restored verbatim on undo so
+  // that rounding never accumulates.
+  const logJ: number[] = [];
+  const logFrom: number[] = [];
+  const logTo: number[] = [];
+  // When doubles are not exact (gross ≥ 2^53 minor units) every kept chain is re-checked in
+  // bigint and the float slacks it touched are re-synchronised from the exact ones.
+  const exact = p.floatExact ? undefined : slackExact(p, sel);
   let evals = 0;
 
-  const flip = (j: number): void => {
-    if (sel[j]) {
-      sel[j] = 0;
-      slack[from[j]!]! += v[j]!;
-      slack[to[j]!]! -= v[j]!;
-    } else {
-      sel[j] = 1;
-      slack[from[j]!]! -= v[j]!;
-      slack[to[j]!]! += v[j]!;
-    }
-  };
   const toggle = (j: number): void => {
-    flip(j);
-    log.push(j);
+    const s = from[j]!;
+    const r = to[j]!;
+    logJ.push(j);
+    logFrom.push(slack[s]!);
+    logTo.push(slack[r]!);
+    const d = sel[j] ? -v[j]! : v[j]!;
+    sel[j] = sel[j] ? 0 : 1;
+    slack[s]! -= d;
+    slack[r]! += d;
   };
   const undo = (mark: number): void => {
-    while (log.length > mark) flip(log.pop()!);
+    while (logJ.length > mark) {
+      const j = logJ.pop()!;
+      sel[j] = sel[j] ? 0 : 1;
+      slack[to[j]!] = logTo.pop()!;
+      slack[from[j]!] = logFrom.pop()!;
+    }
+  };
+  let chainMark = 0;
+  /** Exact slacks after the chain logged since `chainMark` (only when doubles are inexact). */
+  const chainExact = (): Map<number, bigint> | undefined => {
+    const flips = new Map<number, number>();
+    for (let k = chainMark; k < logJ.length; k++) flips.set(logJ[k]!, (flips.get(logJ[k]!) ?? 0) + 1);
+    const touched = new Map<number, bigint>();
+    for (const [j, times] of flips) {
+      if (times % 2 === 0) continue; // flipped back within the chain
+      const a = sel[j] ? p.amount[j]! : -p.amount[j]!; // sel is the state after the chain
+      const s = from[j]!;
+      const r = to[j]!;
+      touched.set(s, (touched.get(s) ?? exact![s]!) - a);
+      touched.set(r, (touched.get(r) ?? exact![r]!) + a);
+    }
+    for (const x of touched.values()) if (x < 0n) return undefined;
+    return touched;
+  };
+  /** Commits a kept chain: exact slacks, and float slacks re-synchronised from them. */
+  const commit = (): void => {
+    if (exact) {
+      for (const [i, x] of chainExact()!) {
+        exact[i] = x;
+        slack[i] = Number(x);
+      }
+    }
+    logJ.length = logFrom.length = logTo.length = 0;
   };
   const positive = (gu: number, gv: number): boolean => gu > 0 || (gu === 0 && gv > 0);
+  /** A chain with no deficit left is kept when it gains and, if doubles are inexact, holds exactly. */
+  const done = (gu: number, gv: number): boolean => positive(gu, gv) && (!exact || chainExact() !== undefined);
 
   // Repairs the deficit of participant q; (gu, gv) is the chain's gain so far.
   const fix = (q: number, gu: number, gv: number, depth: number): boolean => {
     evals++;
     const deficit = -slack[q]!;
-    if (deficit <= 0) return positive(gu, gv);
+    if (deficit <= 0) return done(gu, gv);
     if (depth === 0 || evals > opts.evalsMax) return false;
     // (a) offset: settle a deferred payment into q
     let tried = 0;
@@ -244,7 +281,7 @@ export function improve(
       const t = from[k]!;
       if (depth === 1 && (slack[t]! < v[k]! || v[k]! < deficit)) continue;
       tried++;
-      const mark = log.length;
+      const mark = logJ.length;
       toggle(k);
       const nu = gu + (urgent[k] ? v[k]! : 0);
       const nv = gv + v[k]!;
@@ -276,9 +313,9 @@ export function improve(
           break; // ascending amounts: every later drop loses more
         }
         tried++;
-        const mark = log.length;
+        const mark = logJ.length;
         toggle(k);
-        if (safeSweep || fix(r, nu, nv, depth - 1)) return true;
+        if (safeSweep ? done(nu, nv) : fix(r, nu, nv, depth - 1)) return true;
         undo(mark);
       }
     }
@@ -292,7 +329,7 @@ export function improve(
         const nv = gv - v[k]!;
         if (!positive(nu, nv)) continue;
         tried++;
-        const mark = log.length;
+        const mark = logJ.length;
         toggle(k);
         if (fix(q, nu, nv, depth - 1)) return true;
         undo(mark);
@@ -307,15 +344,15 @@ export function improve(
     for (const j of ctx.addOrder) {
       if (sel[j]) continue;
       if (evals > opts.evalsMax) break;
-      const mark = log.length;
+      chainMark = logJ.length;
       toggle(j);
       const s = from[j]!;
       const gu = urgent[j] ? v[j]! : 0;
-      if (slack[s]! >= 0 || fix(s, gu, v[j]!, opts.depth)) {
+      if (slack[s]! >= 0 ? done(gu, v[j]!) : fix(s, gu, v[j]!, opts.depth)) {
         moves++;
         improved = true;
-        log.length = 0;
-      } else undo(mark);
+        commit();
+      } else undo(chainMark);
     }
   }
   return moves;

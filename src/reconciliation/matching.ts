@@ -149,6 +149,7 @@ class Engine {
     confirmed: boolean,
     ambiguous: boolean,
     optimal: boolean,
+    equalAmounts = false,
   ): void {
     const { S, L } = this;
     let diff = 0n;
@@ -156,13 +157,13 @@ class Engine {
     const ledgerIds: string[] = [];
     for (const s of sIdx) {
       const line = S.lines[s]!;
-      diff += signed(line.amount, line.direction);
+      if (!equalAmounts) diff += signed(line.amount, line.direction);
       statementIds.push(line.id);
       this.sOpen[s] = 0;
     }
     for (const l of lIdx) {
       const line = L.lines[l]!;
-      diff -= signed(line.amount, line.direction);
+      if (!equalAmounts) diff -= signed(line.amount, line.direction);
       ledgerIds.push(line.id);
       this.lOpen[l] = 0;
     }
@@ -191,7 +192,8 @@ class Engine {
       const s = edges.s[e]!;
       const l = edges.l[e]!;
       const ambiguous = a.ambiguous[i] === 1;
-      this.record([s], [l], ruleOf(s, l), tier, tier === 1 && !ambiguous, ambiguous, a.exact[i] === 1);
+      // Tiers 1 and 2 admit only equal amounts and directions: the difference is zero by construction.
+      this.record([s], [l], ruleOf(s, l), tier, tier === 1 && !ambiguous, ambiguous, a.exact[i] === 1, tier !== 3);
     }
   }
 

@@ -45,8 +45,9 @@ export function resolveConfig(partial: Partial<ReconcileConfig> | undefined): Re
 }
 
 /**
- * Prepared sides are memoised per (immutable) line array, so a manual operation does not decode a
- * million lines again. The cache is invisible to callers: the same array always prepares the same.
+ * Prepared sides are memoised per (immutable) line array once a manual operation needed them, so
+ * the next one does not decode a million lines again. The cache is invisible to callers: the same
+ * array always prepares the same.
  */
 const prepared = new WeakMap<
   object,
@@ -91,12 +92,11 @@ export function reconcile(input: ReconcileInput): ReconciliationState {
     currency: ing.currency,
     config,
   };
-  // Always decoded afresh here (the cache serves later manual operations on the same state).
+  // Decoded afresh and not cached: a state kept only for its reports should not hold the
+  // decoded sides in memory; the first manual operation decodes and caches them.
   const cal = calendarOf(config);
   const S = prepareSide(base.statementLines, base.currency, cal, 'statement', false);
   const L = prepareSide(base.ledgerLines, base.currency, cal, 'ledger', true);
-  prepared.set(base.statementLines, { cal, side: S });
-  prepared.set(base.ledgerLines, { cal, side: L });
   const outcome = matchLines(S, L, config);
   const { breaks, pending } = classifyBreaks({
     S,

@@ -160,15 +160,16 @@ export function summarize(state: ReconciliationState): Summary {
   };
 }
 
-/** The report as a plain JSON-ready object (amounts already decimal strings). */
-export function reportModel(state: ReconciliationState): Record<string, unknown> {
-  const ccy = state.currency;
-  const fmt = (m: bigint): string => formatMinor(m, ccy);
-  const sById = linesById(state.statementLines);
-  const lById = linesById(state.ledgerLines);
-  const summary = summarize(state);
+/** A long list of the report, produced row by row (streamed by reportJson, collected by reportModel). */
+class Rows {
+  constructor(readonly produce: () => Iterable<unknown>) {}
+}
 
-  const matched: Array<Record<string, unknown>> = [];
+function* matchedRows(
+  state: ReconciliationState,
+  fmt: (m: bigint) => string,
+): Generator<Record<string, unknown>> {
+  const sById = linesById(state.statementLines);
   for (const m of matchesInStatementOrder(state)) {
     for (const sId of m.statementIds) {
       for (const lId of m.ledgerIds) {
@@ -191,20 +192,27 @@ export function reportModel(state: ReconciliationState): Record<string, unknown>
           row.confirmedBy = m.confirmedBy;
           row.confirmedAt = m.confirmedAt;
         }
-        matched.push(row);
+        yield row;
       }
     }
   }
+}
 
-  const unmatchedStatementEntries: Array<Record<string, unknown>> = [];
-  const unmatchedLedgerEntries: Array<Record<string, unknown>> = [];
-  const common = (b: ReconciliationState['breaks'][number]): Record<string, unknown> => ({
+function common(b: ReconciliationState['breaks'][number]): Record<string, unknown> {
+  return {
     reason: b.class,
     detail: b.reason,
     breakId: b.id,
     ageBusinessDays: b.ageBusinessDays,
     ageBucket: b.ageBucket,
-  });
+  };
+}
+
+function* unmatchedStatementRows(
+  state: ReconciliationState,
+  fmt: (m: bigint) => string,
+): Generator<Record<string, unknown>> {
+  const sById = linesById(state.statementLines);
   for (const { b, id } of openRows(state, 'statement')) {
     const line = sById.get(id);
     const row: Record<string, unknown> = {
@@ -217,8 +225,15 @@ export function reportModel(state: ReconciliationState): Record<string, unknown>
     if (b.ledgerIds.length > 0) row.ledgerEntries = b.ledgerIds;
     if (b.difference !== undefined) row.difference = fmt(b.difference);
     if (b.relatedIds) row.relatedEntries = b.relatedIds;
-    unmatchedStatementEntries.push(row);
+    yield row;
   }
+}
+
+function* unmatchedLedgerRows(
+  state: ReconciliationState,
+  fmt: (m: bigint) => string,
+): Generator<Record<string, unknown>> {
+  const lById = linesById(state.ledgerLines);
   for (const { b, id } of openRows(state, 'ledger')) {
     const line = lById.get(id);
     const row: Record<string, unknown> = {
@@ -231,9 +246,16 @@ export function reportModel(state: ReconciliationState): Record<string, unknown>
     if (b.statementIds.length > 0) row.statementEntries = b.statementIds;
     if (b.difference !== undefined) row.difference = fmt(b.difference);
     if (b.relatedIds) row.relatedEntries = b.relatedIds;
-    unmatchedLedgerEntries.push(row);
+    yield row;
   }
+}
 
+/** The report's sections in order; long lists as lazy Rows. */
+function sections(state: ReconciliationState): Record<string, unknown> {
+  const ccy = state.currency;
+  const fmt = (m: bigint): string => formatMinor(m, ccy);
+  const sById = linesById(state.statementLines);
+  const summary = summarize(state);
   const bal = state.balance;
   return {
     statement: {
@@ -245,9 +267,9 @@ export function reportModel(state: ReconciliationState): Record<string, unknown>
       lines: state.statementLines.length,
       statements: state.statementIds,
     },
-    matched,
-    unmatchedStatementEntries,
-    unmatchedLedgerEntries,
+    matched: new Rows(() => matchedRows(state, fmt)),
+    unmatchedStatementEntries: new Rows(() => unmatchedStatementRows(state, fmt)),
+    unmatchedLedgerEntries: new Rows(() => unmatchedLedgerRows(state, fmt)),
     balanceCheck: {
       expectedClosing: fmt(bal.expectedClosing),
       statedClosing: fmt(bal.statedClosing),
@@ -292,31 +314,35 @@ export function reportModel(state: ReconciliationState): Record<string, unknown>
         AGE_BUCKETS.map((b) => [b, { count: summary.ageing[b].count, value: fmt(summary.ageing[b].value) }]),
       ),
     },
-    breaks: state.breaks.map((b) => ({
-      id: b.id,
-      class: b.class,
-      side: b.side,
-      statementEntries: b.statementIds,
-      ledgerEntries: b.ledgerIds,
-      direction: b.direction,
-      amount: fmt(b.amount),
-      ...(b.difference !== undefined ? { difference: fmt(b.difference) } : {}),
-      valueDate: b.valueDate,
-      ageBusinessDays: b.ageBusinessDays,
-      ageBucket: b.ageBucket,
-      ...(b.relatedIds ? { relatedEntries: b.relatedIds } : {}),
-      reason: b.reason,
-    })),
-    suggested: state.matches
-      .filter((m) => m.status === 'suggested')
-      .map((m) => ({
-        matchId: m.id,
-        rule: m.rule,
-        statementEntries: m.statementIds,
-        ledgerEntries: m.ledgerIds,
-        ambiguous: m.ambiguous,
-        difference: fmt(m.difference),
+    breaks: new Rows(() =>
+      state.breaks.map((b) => ({
+        id: b.id,
+        class: b.class,
+        side: b.side,
+        statementEntries: b.statementIds,
+        ledgerEntries: b.ledgerIds,
+        direction: b.direction,
+        amount: fmt(b.amount),
+        ...(b.difference !== undefined ? { difference: fmt(b.difference) } : {}),
+        valueDate: b.valueDate,
+        ageBusinessDays: b.ageBusinessDays,
+        ageBucket: b.ageBucket,
+        ...(b.relatedIds ? { relatedEntries: b.relatedIds } : {}),
+        reason: b.reason,
       })),
+    ),
+    suggested: new Rows(() =>
+      state.matches
+        .filter((m) => m.status === 'suggested')
+        .map((m) => ({
+          matchId: m.id,
+          rule: m.rule,
+          statementEntries: m.statementIds,
+          ledgerEntries: m.ledgerIds,
+          ambiguous: m.ambiguous,
+          difference: fmt(m.difference),
+        })),
+    ),
     pendingStatementEntries: state.pending.map((p) => {
       const line = sById.get(p.statementId);
       return {
@@ -333,23 +359,35 @@ export function reportModel(state: ReconciliationState): Record<string, unknown>
   };
 }
 
+/** The report as a plain JSON-ready object (amounts already decimal strings). */
+export function reportModel(state: ReconciliationState): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(sections(state)))
+    out[key] = value instanceof Rows ? [...value.produce()] : value;
+  return out;
+}
+
 /**
- * The JSON text: the top level indented, each array element on one line, so that a report with a
- * million matched rows stays readable with line tools and is written in one pass.
+ * The JSON text: the top level indented, each element of a list on one line, so that a report
+ * with a million matched rows stays readable with line tools. Lists are written as they are
+ * produced, never held as a million objects.
  */
 export function reportJson(state: ReconciliationState): string {
-  const model = reportModel(state);
+  const model = sections(state);
   const parts: string[] = ['{'];
   const keys = Object.keys(model);
   keys.forEach((key, i) => {
     const value = model[key];
     const comma = i < keys.length - 1 ? ',' : '';
-    if (Array.isArray(value)) {
-      if (value.length === 0) parts.push(`  ${JSON.stringify(key)}: []${comma}`);
+    if (value instanceof Rows || Array.isArray(value)) {
+      const rows = value instanceof Rows ? value.produce() : (value as unknown[]);
+      const start = parts.length;
+      parts.push(`  ${JSON.stringify(key)}: [`);
+      for (const row of rows) parts.push(`    ${JSON.stringify(row)},`);
+      if (parts.length === start + 1) parts[start] = `  ${JSON.stringify(key)}: []${comma}`;
       else {
-        parts.push(`  ${JSON.stringify(key)}: [`);
-        for (let j = 0; j < value.length; j++)
-          parts.push(`    ${JSON.stringify(value[j])}${j < value.length - 1 ? ',' : ''}`);
+        const last = parts.length - 1;
+        parts[last] = parts[last]!.slice(0, -1);
         parts.push(`  ]${comma}`);
       }
     } else {

@@ -6,7 +6,18 @@
  */
 import { assert } from '../domain/index.js';
 import { epochDay, type BusinessCalendar } from './calendar.js';
-import { REF_KINDS, normalizeCounterparty, normalizeRef } from './references.js';
+import {
+  K_CYCLE,
+  K_E2E,
+  K_INSTR,
+  K_MSGID,
+  K_SVCR,
+  K_TXID,
+  K_UETR,
+  REF_KINDS,
+  normalizeCounterparty,
+  normalizeRef,
+} from './references.js';
 import type { Direction, LedgerLine, StatementLine } from './types.js';
 
 export interface Side<T extends StatementLine | LedgerLine> {
@@ -44,6 +55,11 @@ export function idIndex(side: Side<StatementLine | LedgerLine>): Map<string, num
 
 const CPTY_CACHE_MAX = 100_000;
 
+function put(col: Array<string | undefined>, i: number, v: string | undefined): number {
+  col[i] = v;
+  return v === undefined ? 0 : 1;
+}
+
 /**
  * Decodes a side. `checkUniqueIds` asserts that line ids are unique (the ledger side; statement
  * line ids are made unique by ingestion).
@@ -62,7 +78,7 @@ export function prepareSide<T extends StatementLine | LedgerLine>(
   const bookBiz = new Int32Array(n);
   const reversal = new Uint8Array(n);
   const refs = REF_KINDS.map(() => new Array<string | undefined>(n));
-  const have = REF_KINDS.map(() => 0);
+  const have = new Int32Array(REF_KINDS.length);
   const cpty = new Array<string | undefined>(n);
   const ids = checkUniqueIds ? new Set<string>() : null;
   const bizOfDate = new Map<string, number>();
@@ -107,15 +123,16 @@ export function prepareSide<T extends StatementLine | LedgerLine>(
       bookBiz[i] = b;
     }
     reversal[i] = line.reversal ? 1 : 0;
+    // Named reads (not refs[kind]): the refs objects come in many shapes, and a named
+    // megamorphic load is far cheaper than a keyed one.
     const r = line.refs;
-    for (let k = 0; k < REF_KINDS.length; k++) {
-      const kind = REF_KINDS[k]!;
-      const v = r[kind];
-      if (v === undefined) continue;
-      const norm = normalizeRef(kind, v);
-      refs[k]![i] = norm;
-      if (norm !== undefined) have[k]!++;
-    }
+    if (r.uetr !== undefined) have[K_UETR]! += put(refs[K_UETR]!, i, normalizeRef('uetr', r.uetr));
+    if (r.endToEndId !== undefined) have[K_E2E]! += put(refs[K_E2E]!, i, normalizeRef('endToEndId', r.endToEndId));
+    if (r.txId !== undefined) have[K_TXID]! += put(refs[K_TXID]!, i, normalizeRef('txId', r.txId));
+    if (r.instrId !== undefined) have[K_INSTR]! += put(refs[K_INSTR]!, i, normalizeRef('instrId', r.instrId));
+    if (r.acctSvcrRef !== undefined) have[K_SVCR]! += put(refs[K_SVCR]!, i, normalizeRef('acctSvcrRef', r.acctSvcrRef));
+    if (r.msgId !== undefined) have[K_MSGID]! += put(refs[K_MSGID]!, i, normalizeRef('msgId', r.msgId));
+    if (r.cycleRef !== undefined) have[K_CYCLE]! += put(refs[K_CYCLE]!, i, normalizeRef('cycleRef', r.cycleRef));
     const c = line.counterparty;
     if (c !== undefined) {
       let nc = cptyNorm.get(c);
@@ -126,6 +143,6 @@ export function prepareSide<T extends StatementLine | LedgerLine>(
       cpty[i] = nc;
     }
   }
-  const allHave = have.map((h) => h === n);
+  const allHave = Array.from(have, (h) => h === n);
   return { n, lines, dir, valueDay, valueBiz, bookBiz, refs, allHave, cpty, reversal };
 }

@@ -172,7 +172,7 @@ describe('hostile fixtures (X01–X16)', () => {
           if (messagePart) expect(outcome.message).toMatch(messagePart);
           expect(outcome.line ?? 1).toBeGreaterThanOrEqual(1);
         }
-        expect(ms).toBeLessThan(2_000);
+        expect(ms).toBeLessThan(10_000);
       },
     );
   }
@@ -198,47 +198,49 @@ const enc = (s: string) => Buffer.from(s, 'utf8');
 const DOC = (inner: string) =>
   `<?xml version="1.0" encoding="UTF-8"?>\n<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pacs.008.001.08">${inner}</Document>\n`;
 
+// Time bounds are generous (CI machines are shared); without the gate these inputs take minutes,
+// gigabytes or a crash (stack-measurements §1: 89 s of CPU then a stack overflow for 10^5 nesting).
 describe('generated huge cases: refused in bounded time and memory', () => {
   it('X03 quadratic blow-up (100 KB entity referenced 100,000 times) stops at the DOCTYPE', () => {
     const xml = `<!DOCTYPE Document [<!ENTITY a "${'a'.repeat(100_000)}">]>\n${DOC('&a;'.repeat(100_000))}`;
     const r = gateRule(enc(xml));
     expect(r.value).toMatch(/^xml\.doctype/);
-    expect(r.ms).toBeLessThan(500);
+    expect(r.ms).toBeLessThan(5_000);
   });
 
   it('X04 character-reference flood (5 million &#65; in one text node, 25 MB) hits textLengthMax', () => {
     const r = gateRule(enc(DOC(`<Ustrd>${'&#65;'.repeat(5_000_000)}</Ustrd>`)));
     expect(r.value).toMatch(/^xml\.text-too-long: text of <Ustrd> is longer than 100000/);
-    expect(r.ms).toBeLessThan(3_000);
+    expect(r.ms).toBeLessThan(10_000);
     expect(r.heapMiB).toBeLessThan(200);
   });
 
   it('X06 100,000 nested elements hit depthMax, no stack overflow', () => {
     const r = gateRule(enc(`${'<a>'.repeat(100_000)}${'</a>'.repeat(100_000)}`));
     expect(r.value).toMatch(/^xml\.depth: element nesting is deeper than 64/);
-    expect(r.ms).toBeLessThan(1_000);
+    expect(r.ms).toBeLessThan(5_000);
   });
 
   it('X07 a 50 MB attribute value, 1 million attributes, a 1 MB element name, a 10 MB text node', () => {
     const attrValue = gateRule(enc(DOC(`<Amt Ccy="${'E'.repeat(50 * 2 ** 20)}">1</Amt>`)));
     expect(attrValue.value).toMatch(/^xml\.text-too-long: value of attribute "Ccy"/);
-    expect(attrValue.ms).toBeLessThan(3_000);
+    expect(attrValue.ms).toBeLessThan(10_000);
     const attrs = Array.from({ length: 1_000_000 }, (_, i) => `a${i}="1"`).join(' ');
     const manyAttrs = gateRule(enc(`<Document ${attrs}/>`));
     expect(manyAttrs.value).toMatch(/^xml\.attribute-count: <Document> has more than 16 attributes/);
-    expect(manyAttrs.ms).toBeLessThan(1_000);
+    expect(manyAttrs.ms).toBeLessThan(5_000);
     const name = gateRule(enc(`<${'N'.repeat(2 ** 20)}/>`));
     expect(name.value).toMatch(/^xml\.name-too-long/);
-    expect(name.ms).toBeLessThan(1_000);
+    expect(name.ms).toBeLessThan(5_000);
     const textNode = gateRule(enc(DOC(`<Ustrd>${'x'.repeat(10 * 2 ** 20)}</Ustrd>`)));
     expect(textNode.value).toMatch(/^xml\.text-too-long/);
-    expect(textNode.ms).toBeLessThan(2_000);
+    expect(textNode.ms).toBeLessThan(10_000);
   });
 
   it('X08 a body above messageBytesMax is refused on its length alone', () => {
     const r = gateRule(new Uint8Array(LIMITS.messageBytesMax + 1));
     expect(r.value).toMatch(/^xml\.too-large: message is 104857601 bytes; the limit is 104857600/);
-    expect(r.ms).toBeLessThan(50);
+    expect(r.ms).toBeLessThan(1_000);
   });
 
   it('X20 a gzip bomb (50 MB of zeros in ~50 KB) and a zip are refused without inflating', () => {
@@ -246,7 +248,7 @@ describe('generated huge cases: refused in bounded time and memory', () => {
     expect(bomb.length).toBeLessThan(200_000);
     const r = gateRule(bomb);
     expect(r.value).toMatch(/^xml\.compressed: message is gzip-compressed/);
-    expect(r.ms).toBeLessThan(50);
+    expect(r.ms).toBeLessThan(1_000);
     expect(r.heapMiB).toBeLessThan(16);
     expect(gateRule(Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0, 0, 0])).value).toMatch(
       /^xml\.compressed: .*zip/,
@@ -262,8 +264,8 @@ describe('generated huge cases: refused in bounded time and memory', () => {
       `gate on ${((n * tx.length) / 2 ** 20).toFixed(0)} MiB (${n} elements x4): ${r.ms.toFixed(0)} ms`,
     );
     expect(r.value).toBe('accepted');
-    expect(r.ms).toBeLessThan(20_000);
-  }, 60_000);
+    expect(r.ms).toBeLessThan(60_000);
+  }, 120_000);
 });
 
 describe('no outbound connection is ever attempted (loopback canary)', () => {

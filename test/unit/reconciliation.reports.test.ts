@@ -137,7 +137,7 @@ describe('JSON report (cli.md field names)', () => {
     );
     expect(json.pendingStatementEntries.map((p: Row) => p.entryRef)).toEqual(fixture.expected.pending);
     expect(json.reversals.map((r: Row) => [r.original, r.reversal])).toEqual(fixture.expected.reversals);
-    expect(json.breaks.every((b: Row) => ['0-1', '2-5', '>5'].includes(b.ageBucket))).toBe(true);
+    expect(json.breaks.every((b: Row) => ['0-1', '2-5', '>5'].includes(String(b.ageBucket)))).toBe(true);
     expect(json.summary.breaksByClass).toMatchObject({
       missingInLedger: 1,
       missingOnStatement: 1,

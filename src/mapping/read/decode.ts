@@ -24,121 +24,190 @@ import type { XmlElement } from './tree.js';
 
 export class DecodeContext {
   readonly rejections: Rejection[] = [];
-  reject(rule: RuleId, path: string, message: string, line?: number): void {
+  reject(rule: RuleId, path: Path, message: string, line?: number): void {
     this.rejections.push(
-      rejection(rule, RULES[rule].reason, path, message, line === undefined ? undefined : { line }),
+      rejection(rule, RULES[rule].reason, pathText(path), message, line === undefined ? undefined : { line }),
     );
   }
 }
 
-/** Decodes `el` as the ISO type `typeName`; rejections go to `ctx`. */
-export function decodeElement(el: XmlElement, typeName: string, path: string, ctx: DecodeContext): unknown {
+/**
+ * A path built lazily: each element adds one link, and the text is made only when a rejection
+ * needs it (a 10,000-transaction file would otherwise build millions of path strings).
+ */
+export interface PathLink {
+  readonly up: PathLink | string;
+  readonly seg: string;
+}
+export type Path = PathLink | string;
+
+function pathText(p: Path): string {
+  if (typeof p === 'string') return p;
+  const segs: string[] = [];
+  let cur: Path = p;
+  while (typeof cur !== 'string') {
+    segs.push(cur.seg);
+    cur = cur.up;
+  }
+  return `${cur}/${segs.reverse().join('/')}`;
+}
+
+interface Compiled {
+  readonly d: TypeDesc;
+  /** Sequence/choice: tag → field index. */
+  readonly index: ReadonlyMap<string, number>;
+  readonly required: readonly number[];
+  readonly repeated: readonly boolean[];
+}
+
+const compiledTypes = new Map<string, Compiled>();
+
+function compiled(typeName: string): Compiled {
+  let c = compiledTypes.get(typeName);
+  if (c) return c;
   const d = TYPES[typeName];
   if (!d) throw new Error(`no descriptor for ISO type ${typeName}`);
+  const f = d.k === 'seq' || d.k === 'choice' ? d.f : [];
+  c = {
+    d,
+    index: new Map(f.map((x, i) => [x[0], i])),
+    required: f.flatMap((x, i) => (x[2] > 0 ? [i] : [])),
+    repeated: f.map((x) => isRepeated(x)),
+  };
+  compiledTypes.set(typeName, c);
+  return c;
+}
+
+/** Decodes `el` as the ISO type `typeName`; rejections go to `ctx`. */
+export function decodeElement(el: XmlElement, typeName: string, path: Path, ctx: DecodeContext): unknown {
+  const c = compiled(typeName);
+  const d = c.d;
   switch (d.k) {
     case 'seq':
-      return decodeSequence(el, d.f, path, ctx);
+      return decodeSequence(el, c, path, ctx);
     case 'choice':
-      return decodeChoice(el, d.f, path, ctx);
+      return decodeChoice(el, c, path, ctx);
     case 'any': {
       const lost = (what: string): void =>
-        ctx.reject('xml.structure', path, `${what} cannot be kept: its namespace prefix is declared outside`, el.line);
-      return { xml: el.children.map((c) => serialise(c, undefined, lost)).join('') } satisfies AnyXml;
+        ctx.reject(
+          'xml.structure',
+          pathText(path),
+          `${what} cannot be kept: its namespace prefix is declared outside`,
+          el.line,
+        );
+      return { xml: el.children.map((ch) => serialise(ch, undefined, lost)).join('') } satisfies AnyXml;
     }
     default:
       return decodeLeaf(el, d, path, ctx);
   }
 }
 
-function childPath(path: string, f: FieldDesc, index: number): string {
-  return isRepeated(f) ? `${path}/${f[0]}[${index}]` : `${path}/${f[0]}`;
-}
-
 function decodeSequence(
   el: XmlElement,
-  fields: readonly FieldDesc[],
-  path: string,
+  c: Compiled,
+  path: Path,
   ctx: DecodeContext,
 ): Record<string, unknown> {
-  checkNoText(el, path, ctx);
+  const fields = (c.d as { f: readonly FieldDesc[] }).f;
+  if (el.text !== '') checkNoText(el, path, ctx);
   const out: Record<string, unknown> = {};
   let fi = 0;
-  const counts = new Array<number>(fields.length).fill(0);
-  for (const c of el.children) {
-    let j = fi;
-    while (j < fields.length && fields[j]![0] !== c.name) j++;
-    if (j === fields.length) {
-      const known = fields.some((f) => f[0] === c.name);
+  let counts: number[] | undefined;
+  let last = -1;
+  let run = 0;
+  for (const ch of el.children) {
+    const j = c.index.get(ch.name);
+    if (j === undefined || j < fi) {
       ctx.reject(
         'xml.structure',
-        `${path}/${c.name}`,
-        known ? `${c.name} is out of order in ${el.name}` : `${c.name} is not an element of ${el.name}`,
-        c.line,
+        `${pathText(path)}/${ch.name}`,
+        j === undefined
+          ? `${ch.name} is not an element of ${el.name}`
+          : `${ch.name} is out of order in ${el.name}`,
+        ch.line,
       );
       continue;
     }
     fi = j;
+    run = j === last ? run + 1 : 1;
+    last = j;
     const f = fields[j]!;
-    const n = ++counts[j]!;
-    if (f[3] !== -1 && n > f[3]) {
-      ctx.reject('xml.structure', childPath(path, f, n), `${f[0]} occurs more than ${f[3]} time(s)`, c.line);
-      continue;
+    if (f[2] > 0) (counts ??= new Array<number>(fields.length).fill(0))[j] = run;
+    if (c.repeated[j]) {
+      if (f[3] !== -1 && run > f[3]) {
+        ctx.reject(
+          'xml.structure',
+          `${pathText(path)}/${f[0]}[${run}]`,
+          `${f[0]} occurs more than ${f[3]} time(s)`,
+          ch.line,
+        );
+        continue;
+      }
+      const v = decodeElement(ch, f[1], { up: path, seg: `${f[0]}[${run}]` }, ctx);
+      ((out[f[0]] ??= []) as unknown[]).push(v);
+    } else {
+      if (run > 1) {
+        ctx.reject('xml.structure', `${pathText(path)}/${f[0]}`, `${f[0]} occurs more than once`, ch.line);
+        continue;
+      }
+      out[f[0]] = decodeElement(ch, f[1], { up: path, seg: f[0] }, ctx);
     }
-    const v = decodeElement(c, f[1], childPath(path, f, n), ctx);
-    if (isRepeated(f)) ((out[f[0]] ??= []) as unknown[]).push(v);
-    else out[f[0]] = v;
   }
-  fields.forEach((f, j) => {
-    if (counts[j]! < f[2])
+  for (const j of c.required) {
+    const f = fields[j]!;
+    if ((counts?.[j] ?? 0) < f[2])
       ctx.reject(
         'xml.structure',
-        `${path}/${f[0]}`,
+        `${pathText(path)}/${f[0]}`,
         `${el.name} lacks the mandatory element ${f[0]}`,
         el.line,
       );
-  });
+  }
   return out;
 }
 
-function decodeChoice(
-  el: XmlElement,
-  fields: readonly FieldDesc[],
-  path: string,
-  ctx: DecodeContext,
-): Record<string, unknown> {
-  checkNoText(el, path, ctx);
+function decodeChoice(el: XmlElement, c: Compiled, path: Path, ctx: DecodeContext): Record<string, unknown> {
+  const fields = (c.d as { f: readonly FieldDesc[] }).f;
+  if (el.text !== '') checkNoText(el, path, ctx);
   const out: Record<string, unknown> = {};
   const first = el.children[0];
   if (!first) {
     ctx.reject(
       'xml.structure',
-      path,
+      pathText(path),
       `${el.name} must hold one of ${fields.map((f) => f[0]).join(', ')}`,
       el.line,
     );
     return out;
   }
-  const f = fields.find((x) => x[0] === first.name);
-  if (!f) {
+  const j = c.index.get(first.name);
+  if (j === undefined) {
     ctx.reject(
       'xml.structure',
-      `${path}/${first.name}`,
+      `${pathText(path)}/${first.name}`,
       `${first.name} is not an element of ${el.name}`,
       first.line,
     );
     return out;
   }
-  const same = el.children.filter((c) => c.name === f[0]);
-  if (same.length !== el.children.length || (!isRepeated(f) && same.length > 1))
-    ctx.reject('xml.structure', path, `${el.name} must hold exactly one choice`, el.line);
-  if (isRepeated(f)) out[f[0]] = same.map((c, i) => decodeElement(c, f[1], `${path}/${f[0]}[${i + 1}]`, ctx));
-  else out[f[0]] = decodeElement(first, f[1], `${path}/${f[0]}`, ctx);
+  const f = fields[j]!;
+  const same = el.children.filter((ch) => ch.name === f[0]);
+  if (same.length !== el.children.length || (!c.repeated[j] && same.length > 1))
+    ctx.reject('xml.structure', pathText(path), `${el.name} must hold exactly one choice`, el.line);
+  if (c.repeated[j])
+    out[f[0]] = same.map((ch, i) => decodeElement(ch, f[1], { up: path, seg: `${f[0]}[${i + 1}]` }, ctx));
+  else out[f[0]] = decodeElement(first, f[1], { up: path, seg: f[0] }, ctx);
   return out;
 }
 
-function checkNoText(el: XmlElement, path: string, ctx: DecodeContext): void {
+function checkNoText(el: XmlElement, path: Path, ctx: DecodeContext): void {
   if (el.text !== '' && !/^[ \t\r\n]*$/.test(el.text))
-    ctx.reject('xml.structure', path, `${el.name} holds text where only elements are allowed`, el.line);
+    ctx.reject(
+      'xml.structure',
+      pathText(path),
+      `${el.name} holds text where only elements are allowed`,
+      el.line,
+    );
 }
 
 /** XML Schema whiteSpace="collapse" for non-string primitive types. */
@@ -146,7 +215,7 @@ function collapse(s: string): string {
   return s.replace(/[ \t\r\n]+/g, ' ').trim();
 }
 
-function decodeLeaf(el: XmlElement, d: TypeDesc, path: string, ctx: DecodeContext): unknown {
+function decodeLeaf(el: XmlElement, d: TypeDesc, path: Path, ctx: DecodeContext): unknown {
   if (el.children.length > 0) {
     ctx.reject('xml.structure', path, `${el.name} must hold text, not elements`, el.line);
     return undefined;
@@ -188,7 +257,7 @@ export function normaliseDecimal(s: string): string {
   return t;
 }
 
-function decodeAmount(el: XmlElement, path: string, ctx: DecodeContext): Money | undefined {
+function decodeAmount(el: XmlElement, path: Path, ctx: DecodeContext): Money | undefined {
   const ccy = el.attrs.Ccy;
   if (ccy === undefined) {
     ctx.reject('xml.structure', path, `${el.name} has no Ccy attribute`, el.line);
@@ -253,6 +322,8 @@ export function serialise(el: XmlElement, parentNs?: string, onLoss?: (what: str
     attrs.push(` ${k}="${escAttr(el.attrs[k]!)}"`);
   }
   const a = [...new Set(attrs)].join('');
-  const inner = el.children.length ? el.children.map((c) => serialise(c, el.ns, onLoss)).join('') : escText(el.text);
+  const inner = el.children.length
+    ? el.children.map((c) => serialise(c, el.ns, onLoss)).join('')
+    : escText(el.text);
   return inner === '' ? `<${el.name}${nsDecl}${a}/>` : `<${el.name}${nsDecl}${a}>${inner}</${el.name}>`;
 }

@@ -44,7 +44,6 @@ export type StreamItem =
   | { readonly kind: 'rejected'; readonly rejection: Rejection };
 
 interface Frame {
-  readonly qname: string;
   readonly local: string;
   /** Sibling index among consecutive same-name siblings (ISO repeats are consecutive). */
   readonly index: number;
@@ -150,7 +149,7 @@ export class TransactionReader {
       parent.lastChild = local;
       parent.lastChildIndex = index;
     }
-    this.frames.push({ qname: tag.name, local, index, lastChild: '', lastChildIndex: 0 });
+    this.frames.push({ local, index, lastChild: '', lastChildIndex: 0 });
     if (this.captureDepth < 0) {
       const inNs = this.options.namespace === undefined || this.options.namespace === ns;
       if (inNs && (local === this.options.repeatingElement || this.headers.has(local))) {

@@ -5,6 +5,7 @@
 import { amount } from '../../../src/domain/index.js';
 import type * as T from '../../../src/mapping/model/generated/types.js';
 import type { AppHdr, BusinessMessage } from '../../../src/mapping/model/messages.js';
+import { encodeElement } from '../../../src/mapping/write/encode.js';
 
 export const GATEWAY = 'ISOCDEFFXXX';
 export const BANK_A = 'BANKDEFFXXX';
@@ -65,4 +66,47 @@ export function pacs008(
 /** A copy that can be mutated freely (Money objects are values; a JSON copy would lose bigint). */
 export function clone<X>(x: X): X {
   return structuredClone(x);
+}
+
+/** Gate limits for tests: the configuration defaults, with room for the big-file tests. */
+export const LIMITS = {
+  messageBytesMax: 400_000_000,
+  depthMax: 64,
+  attributesPerElementMax: 16,
+  textLengthMax: 100_000,
+  elementCountMax: 100_000_000,
+  nameLengthMax: 1_000,
+};
+
+/**
+ * The XML text of a valid n-transaction pacs.008 (bare Document), written transaction by
+ * transaction by the gateway's writer, so that 100,000 transactions never exist as models at
+ * once.
+ */
+export function bulkPacs008Xml(n: number, date = '2026-03-02'): string {
+  const head = pacs008(1, { date, msgId: `BULK-${n}` });
+  let total = 0n;
+  const parts: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const tx = creditTransfer(i, date);
+    tx.PmtId.UETR = uetr(i, 0x5eed);
+    total += tx.IntrBkSttlmAmt.minor;
+    const lines: string[] = [];
+    encodeElement(lines, 'CdtTrfTxInf', 'CreditTransferTransaction39', tx, 2);
+    parts.push(lines.join('\n'));
+  }
+  head.document.GrpHdr.NbOfTxs = String(n);
+  head.document.GrpHdr.TtlIntrBkSttlmAmt = { currency: 'EUR', minor: total };
+  const grp: string[] = [];
+  encodeElement(grp, 'GrpHdr', 'GroupHeader93', head.document.GrpHdr, 2);
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    '<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pacs.008.001.08">',
+    '  <FIToFICstmrCdtTrf>',
+    grp.join('\n'),
+    ...parts,
+    '  </FIToFICstmrCdtTrf>',
+    '</Document>',
+    '',
+  ].join('\n');
 }
