@@ -71,6 +71,20 @@ export const SETTINGS = {
   xmlAttributesPerElementMax: setting('XML_ATTRIBUTES_PER_ELEMENT_MAX', int(1, 1_000), '16', 'Attributes per element.'),
   xmlTextLengthMax: setting('XML_TEXT_LENGTH_MAX', int(64, 10_000_000), '100000', 'Longest text node or attribute.'),
   xmlElementCountMax: setting('XML_ELEMENT_COUNT_MAX', int(16, 1_000_000_000), '20000000', 'Elements per message.'),
+  xmlNameLengthMax: setting('XML_NAME_LENGTH_MAX', int(8, 10_000), '256', 'Longest element or attribute name.'),
+  xmlTreeBytesMax: setting(
+    'XML_TREE_BYTES_MAX',
+    int(1_024, 1_073_741_824),
+    '5242880',
+    'Largest message read as a tree; larger files are read by the streaming reader.',
+  ),
+  xsdSchemaDir: setting('XSD_SCHEMA_DIR', z.string().min(1), 'schemas/iso20022', 'The gateway usage-guideline XSDs.'),
+  xsdXercesTimeLimitMs: setting(
+    'XSD_XERCES_TIME_LIMIT_MS',
+    int(1_000, 600_000),
+    '30000',
+    'Time limit of one Xerces (JVM) validation.',
+  ),
   xsdValidator: setting(
     'XSD_VALIDATOR',
     z.enum(['libxml2', 'xerces']),

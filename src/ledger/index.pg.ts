@@ -5,8 +5,9 @@
  * as of an instant, movements for camt builders, trial balance, invariant checker).
  *
  * May import: src/domain, src/db (the port and row converters, never a driver), node:crypto.
- * Invariants: balances change only in a transaction holding the currency's advisory lock, and
- * only by the netted deltas the pure applyBatch decided (checked row by row on write); promises
+ * Invariants: balances change only in a transaction holding the currency's turn (its version
+ * row in ledger_currency, incremented and locked until commit), and only by the netted deltas
+ * the pure applyBatch decided on balances proven current (checked row by row on write); promises
  * resolve only after COMMIT; a broken invariant stops the writer.
  */
 export * from './index.js';

@@ -36,3 +36,4 @@ export {
 } from './batch.js';
 export * from './invariants.js';
 export { MemoryLedger } from './memory.js';
+export { settlementCommands, type CycleSettlement, type NetPosition } from './settlement.js';

@@ -1,16 +1,26 @@
 /**
  * LedgerWriter: the one way balances change. Callers submit commands (transfer, reserve, post,
  * void) and get a promise of the outcome. The writer takes up to `batchSizeMax` queued commands
- * at a time and, in ONE transaction per batch: takes the currency locks, loads balances and the
- * records the batch's keys name (store.pg.ts loadView), decides every command in the pure
- * applyBatch, and writes entries, postings, resolutions and one netted balance update per
- * account set-based in one statement. Promises are resolved after COMMIT, never before.
+ * at a time and, in ONE transaction per batch: takes the currencies' turn (store.pg.ts
+ * lockCurrencies: the version row of each currency, locked until commit), decides every command
+ * in the pure applyBatch on balances that are provably current, and writes entries, postings,
+ * resolutions and one netted balance update per account set-based in one statement. Promises
+ * are resolved after COMMIT, never before.
+ *
+ * Pipelining. While batch N is written and committed, batch N+1 is read (records its keys name,
+ * on another connection) and decided against the balances N leaves behind, kept in a cache. Its
+ * transaction then only takes the turn and checks that every currency's version is exactly one
+ * past the version this writer last committed: nobody else changed those balances, so the
+ * decision stands and is written as it is. Otherwise (another writer, setLimit, a failed N) the
+ * batch is read again under the lock and decided again. Either way no decision is ever written
+ * that was made on balances other than the committed ones; the balance UPDATE re-checks each
+ * row against the decision anyway.
  *
  * Hot accounts: the gateway's technical and house accounts are touched by every cycle. They are
  * updated once per batch with the batch's net delta instead of once per posting, so a batch of
  * 1,000 transfers on 10 accounts costs 10 row updates; there is no row-lock contention because
- * writers of a currency take turns on its advisory lock (one transaction at a time per
- * currency), and batches form by themselves while the previous one commits (group commit).
+ * writers of a currency take turns (one transaction at a time per currency), and batches form
+ * by themselves while the previous one commits (group commit).
  *
  * Failures. A serialization failure or deadlock (40001/40P01) is retried by the Db; a unique
  * violation (another writer stored one of the keys first) re-runs the batch, which then sees
@@ -437,17 +447,21 @@ export class LedgerWriter {
       if (o.status === 'accepted') accepted++;
       else if (o.status === 'replayed') replayed++;
       else rejected++;
-    this.#onBatch({
-      commands: r.outcomes.length,
-      accepted,
-      replayed,
-      rejected,
-      entries: r.entries.length,
-      postings: r.entries.reduce((s, e) => s + e.postings.length, 0),
-      accountsUpdated: r.deltas.length,
-      attempts,
-      pipelined,
-      durationMs: performance.now() - t0,
-    });
+    try {
+      this.#onBatch({
+        commands: r.outcomes.length,
+        accepted,
+        replayed,
+        rejected,
+        entries: r.entries.length,
+        postings: r.entries.reduce((s, e) => s + e.postings.length, 0),
+        accountsUpdated: r.deltas.length,
+        attempts,
+        pipelined,
+        durationMs: performance.now() - t0,
+      });
+    } catch {
+      // a metrics callback must never fail a committed batch
+    }
   }
 }

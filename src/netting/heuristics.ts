@@ -189,7 +189,7 @@ export const IMPROVE_DEFAULTS: ImproveOptions = { depth: 6, width: 2, evalsMax: 
 
 /**
  * Ejection-chain local search on a (float-)feasible selection, in place. Returns the number of
- * improving chains applied.
+ * improving chains applied and the chain evaluations spent.
  *
  * A chain starts by settling a deferred payment; while some participant q is in deficit it
  * either settles a deferred payment into q (offsetting; its sender may fall into deficit
@@ -203,7 +203,7 @@ export function improve(
   sel: Uint8Array,
   ctx: HeuristicContext,
   opts: ImproveOptions = IMPROVE_DEFAULTS,
-): number {
+): { moves: number; evals: number } {
   const { from, to, v, urgent } = p;
   const { outs, ins } = ctx;
   const slack = slackFloat(p, sel);
@@ -267,27 +267,57 @@ export function improve(
   /** A chain with no deficit left is kept when it gains and, if doubles are inexact, holds exactly. */
   const done = (gu: number, gv: number): boolean => positive(gu, gv) && (!exact || chainExact() !== undefined);
 
+  // Up to `width` deferred payments into q that cover its deficit but that their sender cannot
+  // afford, best first by (guide descending, new deficit ascending).
+  const picked: number[] = [];
+  const pickOffsets = (q: number, deficit: number): number[] => {
+    picked.length = 0;
+    for (const k of ins[q]!) {
+      if (sel[k] || v[k]! < deficit) continue;
+      const t = from[k]!;
+      if (slack[t]! >= v[k]!) continue;
+      const worse = (a: number, b: number): boolean =>
+        ctx.guide[a]! < ctx.guide[b]! ||
+        (ctx.guide[a] === ctx.guide[b] && v[a]! - slack[from[a]!]! > v[b]! - slack[from[b]!]!);
+      if (picked.length < opts.width) picked.push(k);
+      else if (worse(picked[picked.length - 1]!, k)) picked[picked.length - 1] = k;
+      else continue;
+      for (let i = picked.length - 1; i > 0 && worse(picked[i - 1]!, picked[i]!); i--) {
+        [picked[i - 1], picked[i]] = [picked[i]!, picked[i - 1]!];
+      }
+    }
+    return picked.slice();
+  };
+
   // Repairs the deficit of participant q; (gu, gv) is the chain's gain so far.
   const fix = (q: number, gu: number, gv: number, depth: number): boolean => {
     evals++;
     const deficit = -slack[q]!;
     if (deficit <= 0) return done(gu, gv);
     if (depth === 0 || evals > opts.evalsMax) return false;
-    // (a) offset: settle a deferred payment into q
+    // (a) offset: settle a deferred payment into q whose sender can afford it
     let tried = 0;
     for (const k of ins[q]!) {
       if (sel[k]) continue;
       if (tried >= opts.width) break;
-      const t = from[k]!;
-      if (depth === 1 && (slack[t]! < v[k]! || v[k]! < deficit)) continue;
+      if (slack[from[k]!]! < v[k]! || (depth === 1 && v[k]! < deficit)) continue;
       tried++;
       const mark = logJ.length;
       toggle(k);
-      const nu = gu + (urgent[k] ? v[k]! : 0);
-      const nv = gv + v[k]!;
-      const ok = slack[t]! >= 0 ? fix(q, nu, nv, depth - 1) : slack[q]! >= 0 && fix(t, nu, nv, depth - 1);
-      if (ok) return true;
+      if (fix(q, gu + (urgent[k] ? v[k]! : 0), gv + v[k]!, depth - 1)) return true;
       undo(mark);
+    }
+    // (a') offset with a payment covering the deficit whose sender then falls into deficit:
+    // highest guide first, then the smallest new deficit (easiest to repair next)
+    if (depth > 1) {
+      const picks = pickOffsets(q, deficit);
+      for (const k of picks) {
+        const t = from[k]!;
+        const mark = logJ.length;
+        toggle(k);
+        if (fix(t, gu + (urgent[k] ? v[k]! : 0), gv + v[k]!, depth - 1)) return true;
+        undo(mark);
+      }
     }
     // (b) drop one of q's payments covering the deficit, smallest first, safe receivers first
     const o = outs[q]!;
@@ -355,7 +385,7 @@ export function improve(
       } else undo(chainMark);
     }
   }
-  return moves;
+  return { moves, evals };
 }
 
 export interface Candidate {

@@ -321,7 +321,7 @@ export async function warmUpOptimiser(budgetMs = 1_500): Promise<number> {
  * budget (≈ a third of the budget on a 2020s core), capped; a count, so it is deterministic.
  */
 export function localSearchBudget(timeLimitMs: number): number {
-  return Math.min(Math.max(Math.round(timeLimitMs * 600), 50_000), IMPROVE_DEFAULTS.evalsMax);
+  return Math.min(Math.max(Math.round(timeLimitMs * 300), 50_000), IMPROVE_DEFAULTS.evalsMax);
 }
 
 /** Score of a solution HiGHS proved optimal, if it is exactly feasible (else no proof). */
@@ -343,7 +343,7 @@ function polished(
   const raw = candidate(p, source, sol.slice());
   const repaired = raw.sel.some((x, j) => x !== sol[j]) ? 1 : 0;
   const moreSel = raw.sel.slice();
-  if (improve(p, moreSel, ctx, improveOpts) === 0) return { ...raw, repaired };
+  if (improve(p, moreSel, ctx, improveOpts).moves === 0) return { ...raw, repaired };
   const more = candidate(p, `${source}+local-search`, moreSel);
   return compareScore(more.score, raw.score) > 0 ? { ...more, repaired: 1 } : { ...raw, repaired };
 }

@@ -6,6 +6,7 @@
  */
 import { err, ok, type Result } from '../domain/index.js';
 import { reclassify } from './reconcile.js';
+import { linesById } from './report.js';
 import { signed } from './sides.js';
 import type { AuditEntry, Match, ReconciliationState } from './types.js';
 
@@ -70,8 +71,8 @@ export function manualMatch(
     return fail('emptySide', 'a match needs at least one statement line and one ledger line');
   if (state.matches.some((m) => m.id === cmd.matchId))
     return fail('matchIdTaken', `match id ${cmd.matchId} exists`);
-  const sById = new Map(state.statementLines.map((l) => [l.id, l]));
-  const lById = new Map(state.ledgerLines.map((l) => [l.id, l]));
+  const sById = linesById(state.statementLines);
+  const lById = linesById(state.ledgerLines);
   const busy = taken(state);
   let diff = 0n;
   for (const id of new Set(cmd.statementIds)) {

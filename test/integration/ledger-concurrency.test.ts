@@ -77,9 +77,9 @@ describe('ledger under concurrent writers (pg)', () => {
       });
       extra.push(own);
       const clock = new ManualClock(T0 + i);
-      // small batches: many more transactions interleave than with the default 1,000
+      // small batches of different sizes: many more transactions interleave than with 1,000
       writers.push(
-        new LedgerWriter(own, { clock, ids: timeOrderedIds(clock, 100 + i), batchSizeMax: 1 + i * 7 }),
+        new LedgerWriter(own, { clock, ids: timeOrderedIds(clock, 100 + i), batchSizeMax: [2, 5, 20, 50][i]! }),
       );
     }
   }, 120_000);
@@ -106,8 +106,8 @@ describe('ledger under concurrent writers (pg)', () => {
     ];
     const accounts = [...BICS.map((b) => clearingAccount(b, 'EUR')), technicalAccount('EUR')];
 
-    const submitters = Array.from({ length: 300 }, async (_, s) => {
-      for (let step = 0; step < 8; step++) {
+    const submitters = Array.from({ length: 240 }, async (_, s) => {
+      for (let step = 0; step < 6; step++) {
         const from = pick(accounts);
         let to = pick(accounts);
         while (to === from) to = pick(accounts);

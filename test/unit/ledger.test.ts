@@ -8,6 +8,7 @@ import {
   parseAccountId,
   participantAccounts,
   settlementAccount,
+  settlementCommands,
   technicalAccount,
   validateCommand,
   type Command,
@@ -414,5 +415,53 @@ describe('applyBatch', () => {
     );
     expect(r.outcomes[0]).toMatchObject({ status: 'rejected', rejection: { rule: 'account.unknown' } });
     expect(eur(1).minor).toBe(1n);
+  });
+});
+
+describe('settlementCommands', () => {
+  it('posts the cycle, pays in and out through the technical account and squares positions, once', () => {
+    const l = ledger(10_000n);
+    const payments: Array<[string, string, number]> = [
+      [A, B, 700],
+      [B, C, 200],
+      [C, A, 100],
+      [A, C, 50],
+    ];
+    run(
+      l,
+      ...payments.map(([f, t, m], i): Command => ({ kind: 'reserve', key: `r${i}`, postings: pay(f, t, m) })),
+    );
+    const net = new Map<string, bigint>([A, B, C].map((p) => [p, 0n]));
+    for (const [f, t, m] of payments) {
+      net.set(f, net.get(f)! - BigInt(m));
+      net.set(t, net.get(t)! + BigInt(m));
+    }
+    const cmds = settlementCommands({
+      cycleId: 'cy-7',
+      currency: 'EUR',
+      positions: [...net].map(([participant, netMinor]) => ({ participant, netMinor })),
+      reservationKeys: payments.map((_, i) => `r${i}`),
+    });
+    const r = l.apply([cmds], 5, ids);
+    expect(r.outcomes.every((o) => o.status === 'accepted')).toBe(true);
+    for (const p of [A, B, C]) {
+      expect(posted(l, clearingAccount(p, 'EUR'))).toBe(0n);
+      expect(posted(l, settlementAccount(p, 'EUR'))).toBe(-net.get(p)!);
+    }
+    expect(posted(l, technicalAccount('EUR'))).toBe(0n);
+    expect(l.audit().ok).toBe(true);
+    // settling the same cycle again is a replay
+    expect(l.apply([cmds], 6, ids).outcomes.every((o) => o.status === 'replayed')).toBe(true);
+  });
+
+  it('refuses net positions that do not sum to zero', () => {
+    expect(() =>
+      settlementCommands({
+        cycleId: 'x',
+        currency: 'EUR',
+        positions: [{ participant: A, netMinor: 5n }],
+        reservationKeys: [],
+      }),
+    ).toThrow(/sum to 5/);
   });
 });

@@ -17,6 +17,10 @@
  *     never deleted; no clearing account's exposure (posted + pending debits) exceeds its net
  *     debit cap plus prefunded liquidity (CHECK, on every balance update).
  *
+ * ledger_currency holds one version per currency: every transaction that changes balances of a
+ * currency increments it first, which serialises writers per currency (the row stays locked
+ * until commit) and tells a writer whether balances it cached are still current.
+ *
  * Why statement-level AFTER triggers with transition tables rather than deferred per-row
  * constraint triggers: the ledger writer inserts a whole batch (1,000 entries, 2,000 postings)
  * in one statement; one set-based check per statement costs a fraction of 2,000 trigger calls,

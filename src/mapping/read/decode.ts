@@ -18,6 +18,7 @@
 import { parseAmount, rejection, type Money, type Rejection } from '../../domain/index.js';
 import { isRepeated, type FieldDesc, type TypeDesc } from '../model/descriptor.js';
 import { TYPES } from '../model/generated/descriptors.js';
+import { pathText, type Path } from '../model/path.js';
 import type { AnyXml, CurrencyDecimal } from '../model/scalars.js';
 import { RULES, type RuleId } from '../rules/catalogue.js';
 import type { XmlElement } from './tree.js';
@@ -29,27 +30,6 @@ export class DecodeContext {
       rejection(rule, RULES[rule].reason, pathText(path), message, line === undefined ? undefined : { line }),
     );
   }
-}
-
-/**
- * A path built lazily: each element adds one link, and the text is made only when a rejection
- * needs it (a 10,000-transaction file would otherwise build millions of path strings).
- */
-export interface PathLink {
-  readonly up: PathLink | string;
-  readonly seg: string;
-}
-export type Path = PathLink | string;
-
-function pathText(p: Path): string {
-  if (typeof p === 'string') return p;
-  const segs: string[] = [];
-  let cur: Path = p;
-  while (typeof cur !== 'string') {
-    segs.push(cur.seg);
-    cur = cur.up;
-  }
-  return `${cur}/${segs.reverse().join('/')}`;
 }
 
 interface Compiled {

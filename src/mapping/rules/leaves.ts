@@ -4,6 +4,7 @@
  */
 import { countrySpecs } from 'ibantools';
 import { isBic, isIban, isUetr } from '../../domain/index.js';
+import { pathText } from '../model/path.js';
 import { walkLeaves } from '../model/walk.js';
 import { finding, type Finding } from './findings.js';
 import type { RuleContext } from './profile.js';
@@ -40,27 +41,28 @@ export function leafFindings(
   out: Finding[],
 ): void {
   const text = ctx.profile.text;
-  walkLeaves(typeName, value, path, (leaf) => {
-    if (typeof leaf.value !== 'string') return;
-    const v = leaf.value;
-    if (leaf.type === 'IBAN2007Identifier') {
+  walkLeaves(typeName, value, path, (type, desc, tag, v, at) => {
+    if (typeof v !== 'string') return;
+    if (type === 'IBAN2007Identifier') {
       // ISO 13616-1: country-specific length and structure, then MOD-97-10 check digits.
-      if (!isIban(v))
-        out.push(finding(ibanRule(leaf.path), leaf.path, `${clip(v)} is not a valid IBAN`, txIndex));
-    } else if (BIC_TYPES.has(leaf.type)) {
+      if (!isIban(v)) {
+        const p = pathText(at);
+        out.push(finding(ibanRule(p), p, `${clip(v)} is not a valid IBAN`, txIndex));
+      }
+    } else if (BIC_TYPES.has(type)) {
       if (!isBicWithCountry(v))
-        out.push(finding('agent.bic', leaf.path, `${clip(v)} is not a valid BIC (ISO 9362)`, txIndex));
-    } else if (leaf.type === 'UUIDv4Identifier') {
+        out.push(finding('agent.bic', pathText(at), `${clip(v)} is not a valid BIC (ISO 9362)`, txIndex));
+    } else if (type === 'UUIDv4Identifier') {
       if (!isUetr(v))
-        out.push(finding('uetr.format', leaf.path, `${clip(v)} is not a lower-case UUID v4`, txIndex));
-    } else if (text && leaf.desc.k === 'str' && !leaf.desc.pattern && !leaf.desc.enum && !text.test(v)) {
+        out.push(finding('uetr.format', pathText(at), `${clip(v)} is not a lower-case UUID v4`, txIndex));
+    } else if (text && desc.k === 'str' && !desc.pattern && !desc.enum && !text.test(v)) {
       const bad = [...v].find((c) => !text.test(c)) ?? '';
       const code = bad.codePointAt(0)?.toString(16).toUpperCase().padStart(4, '0') ?? '';
       out.push(
         finding(
           'profile.charset',
-          leaf.path,
-          `${leaf.tag} holds U+${code}, outside the gateway character set`,
+          pathText(at),
+          `${tag} holds U+${code}, outside the gateway character set`,
           txIndex,
         ),
       );
