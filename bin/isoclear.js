@@ -10,5 +10,10 @@ if (!existsSync(compiled)) {
   process.stderr.write('isoclear: dist/cli.js is missing; run `npm run build` (npm ci runs it through prepare)\n');
   process.exit(2);
 }
+// A closed pipe (`isoclear validate … | head`) ends the command quietly, as Unix tools do.
+process.stdout.on('error', (e) => {
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw e;
+});
 const { main } = await import(compiled);
 process.exitCode = await main(process.argv.slice(2));

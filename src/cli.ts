@@ -22,6 +22,14 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     summary: 'print the validated configuration (--markdown: the README table)',
     load: async () => (await import('./commands/config.js')).configCommand,
   },
+  validate: {
+    summary: 'validate ISO 20022 messages: safe XML, the gateway schemas, business rules',
+    load: async () => (await import('./commands/validate.js')).validateCommand,
+  },
+  net: {
+    summary: 'settlement selection for one cycle instance, offline',
+    load: async () => (await import('./commands/net.js')).netCommand,
+  },
   demo: {
     summary: 'run the demo day on the embedded defaults',
     load: async () => (await import('./commands/demo.js')).demoCommand,

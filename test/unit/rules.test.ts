@@ -93,7 +93,7 @@ describe('amounts (read once, by the reader)', () => {
       [' 5.00 ', 500n],
     ] as const) {
       const r = readWith(text);
-      expect(r.ok && r.value.document.CdtTrfTxInf[0]!.IntrBkSttlmAmt.minor).toBe(minor);
+      expect(r.ok && (r.value as P008).document.CdtTrfTxInf[0]!.IntrBkSttlmAmt.minor).toBe(minor);
     }
   });
   it('amount.zero: a zero settlement amount is AM01 for that transaction only', () => {
