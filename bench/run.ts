@@ -7,6 +7,7 @@ import { print, type Benchmark, type Figure } from './harness.js';
 const modules: Array<() => Promise<{ benchmarks: Benchmark[] }>> = [
   // Each module registers here; keep the list in pipeline order.
   () => import('./intake.bench.js'),
+  () => import('./netting.bench.js'),
   () => import('./reconcile.bench.js'),
   () => import('./outbox.bench.js'),
   () => import('./ledger.bench.js'),

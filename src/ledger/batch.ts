@@ -208,9 +208,20 @@ function checkWorking(cmd: Command, w: Working): Rejection | null {
   return null;
 }
 
+type MutableBalances = { -readonly [K in 'posted' | 'pendingDebits' | 'pendingCredits']: bigint };
+
 function store(st: State, w: Working): void {
-  for (const x of w.values())
-    st.accounts.set(x.acc.id, { ...x.acc, posted: x.posted, pendingDebits: x.pd, pendingCredits: x.pc });
+  for (const x of w.values()) {
+    // a state this layer created is private to the batch: update it in place (fewer objects);
+    // states of the view (the writer's cache among them) are never touched
+    const own = st.accounts.own.get(x.acc.id) as unknown as MutableBalances | undefined;
+    if (own) {
+      own.posted = x.posted;
+      own.pendingDebits = x.pd;
+      own.pendingCredits = x.pc;
+    } else
+      st.accounts.set(x.acc.id, { ...x.acc, posted: x.posted, pendingDebits: x.pd, pendingCredits: x.pc });
+  }
 }
 
 function decideEntry(

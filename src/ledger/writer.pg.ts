@@ -97,7 +97,8 @@ export class LedgerError extends Error {
 
 interface Unit {
   readonly commands: readonly Command[];
-  readonly resolve: (outcomes: CommandOutcome[]) => void;
+  /** Receives the batch's outcomes and where this unit's begin. */
+  readonly settle: (outcomes: readonly CommandOutcome[], offset: number) => void;
   readonly reject: (e: unknown) => void;
 }
 
@@ -179,18 +180,23 @@ export class LedgerWriter {
   }
 
   /** Submits one command; resolves with its outcome once the batch holding it has committed. */
-  async submit(cmd: Command): Promise<CommandOutcome> {
-    const [outcome] = await this.#enqueue([cmd]);
-    return outcome!;
+  submit(cmd: Command): Promise<CommandOutcome> {
+    return this.#enqueue<CommandOutcome>(
+      [cmd],
+      (resolve) => (outcomes, offset) => resolve(outcomes[offset]!),
+    );
   }
 
   /**
    * Submits commands that stand or fall together (TigerBeetle's linked events): all accepted or
    * replayed, or all rejected (the others with rule unit.aborted). They go into one batch.
    */
-  async submitAtomic(cmds: readonly Command[]): Promise<CommandOutcome[]> {
-    if (cmds.length === 0) return [];
-    return this.#enqueue(cmds);
+  submitAtomic(cmds: readonly Command[]): Promise<CommandOutcome[]> {
+    if (cmds.length === 0) return Promise.resolve([]);
+    return this.#enqueue<CommandOutcome[]>(
+      cmds,
+      (resolve) => (outcomes, offset) => resolve(outcomes.slice(offset, offset + cmds.length)),
+    );
   }
 
   transfer(cmd: Omit_<TransferCommand, 'kind'>): Promise<CommandOutcome> {
@@ -225,7 +231,10 @@ export class LedgerWriter {
     await this.flush();
   }
 
-  #enqueue(commands: readonly Command[]): Promise<CommandOutcome[]> {
+  #enqueue<T>(
+    commands: readonly Command[],
+    settler: (resolve: (v: T) => void) => Unit['settle'],
+  ): Promise<T> {
     if (this.#failure)
       return Promise.reject(
         new LedgerError('ISOCLR_ERR_LEDGER_STOPPED', 'the ledger writer stopped', this.#failure),
@@ -239,8 +248,8 @@ export class LedgerWriter {
           `more than ${this.#queueDepthMax} commands are waiting`,
         ),
       );
-    return new Promise<CommandOutcome[]>((resolve, reject) => {
-      this.#queue.push({ commands, resolve, reject });
+    return new Promise<T>((resolve, reject) => {
+      this.#queue.push({ commands, settle: settler(resolve), reject });
       this.#queued += commands.length;
       if (!this.#running) this.#running = this.#loop();
     });
@@ -387,7 +396,7 @@ export class LedgerWriter {
         const result = committed.result;
         let i = 0;
         for (const u of units) {
-          u.resolve(result.outcomes.slice(i, i + u.commands.length));
+          u.settle(result.outcomes, i);
           i += u.commands.length;
         }
         this.#report(result, attempt, t0, committed.result === prepared?.result);

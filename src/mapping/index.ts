@@ -70,7 +70,9 @@ export {
   type TransactionRefs,
 } from './rules/keys.js';
 
-// The front door
+// The front door (the XSD validator adapters are in ./xsd/index.io.js, for shells)
+export type { XmlLimits } from './xml/index.js';
+export type { XsdValidator } from './xsd/index.js';
 export {
   validate,
   type Hasher,

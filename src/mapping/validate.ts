@@ -115,7 +115,11 @@ export interface Validation {
   readonly transactions?: readonly TransactionOutcome[];
   readonly keys: {
     readonly message: MessageKey | null;
-    /** Hash of the canonical body (see `canonicalBody`), when a hasher was given and the message was read. */
+    /**
+     * Hash of the canonical body — the message version, then each top-level part of the
+     * Document as the gateway's writer prints it — when a hasher was given and the message was
+     * read completely. White space, prefixes, amount notation and the AppHdr do not change it.
+     */
     readonly bodyHash?: string;
   };
 }
@@ -258,18 +262,33 @@ export async function validate(bytes: Uint8Array, opts: ValidateOptions): Promis
     }
     headerVersion = hv;
   }
-  // L1: schemas.
-  const schema = [
-    ...(e.appHdrXml !== undefined && e.appHdrAt && headerXsd && headerVersion
-      ? await schemaFindings(headerXsd, e.appHdrXml, headerVersion, e.appHdrAt)
-      : []),
-    ...(await schemaFindings(opts, e.documentXml, type, e.documentAt)),
-  ];
+  // L1: schemas. Started first; when nobody is told about transactions as they are read, the
+  // reader and the rules run meanwhile (an XSD port that works off the main thread overlaps
+  // with them), and their findings are dropped if a schema refuses the message.
+  const schemaP = Promise.all([
+    e.appHdrXml !== undefined && e.appHdrAt && headerXsd && headerVersion
+      ? schemaFindings(headerXsd, e.appHdrXml, headerVersion, e.appHdrAt)
+      : Promise.resolve([]),
+    schemaFindings(opts, e.documentXml, type, e.documentAt),
+  ]).then(([h, d]) => [...h, ...d]);
+  const located = { ...e, ...(headerVersion ? { headerVersion } : {}) };
+  if (opts.onTransaction) {
+    const schema = await schemaP;
+    if (schema.length > 0) {
+      schema.forEach((f) => c.add(f));
+      return done(c, type);
+    }
+    return readAndCheck(located, type, opts, ctx, c);
+  }
+  const checked = readAndCheck(located, type, opts, ctx, new Collector(opts.errorsMax ?? 1_000));
+  const schema = await schemaP;
   if (schema.length > 0) {
+    // What the reader made of a schema-invalid message does not count (nor does it throw).
+    checked.catch(() => undefined);
     schema.forEach((f) => c.add(f));
     return done(c, type);
   }
-  return readAndCheck({ ...e, ...(headerVersion ? { headerVersion } : {}) }, type, opts, ctx, c);
+  return checked;
 }
 
 const schemaLists = new WeakMap<XsdValidator, Promise<readonly string[]>>();
@@ -288,6 +307,8 @@ interface Located {
   readonly documentXml: string;
   readonly documentAt: { line: number; column: number };
   readonly appHdr?: XmlElement;
+  readonly appHdrXml?: string;
+  readonly appHdrAt?: { line: number; column: number };
   readonly headerVersion?: AppHdrVersion;
 }
 
@@ -300,11 +321,28 @@ async function readAndCheck(
 ): Promise<Validation> {
   const layout = layoutOf(type);
   const at = e.documentAt;
+  const limits = {
+    depthMax: opts.limits.depthMax,
+    elementCountMax: opts.limits.elementCountMax,
+    textLengthMax: opts.limits.textLengthMax,
+  };
+  const partNodes: Array<readonly [string, XmlElement, SourceAt]> = [];
   let appHdr: AppHdr | undefined;
   if (e.appHdr) {
+    // Read the (small) header again with the streaming reader, which knows source lines.
+    let node: XmlElement = e.appHdr;
+    const hat = e.appHdrAt ?? at;
+    if (e.appHdrXml !== undefined)
+      for (const it of streamTransactions(e.appHdrXml, {
+        repeatingElement: '',
+        headerElements: ['AppHdr'],
+        limits,
+      }))
+        if (it.kind === 'header') node = it.node;
     const hctx = new DecodeContext();
-    appHdr = decodeAppHdr(e.appHdr, hctx, e.headerVersion) as AppHdr;
-    hctx.rejections.forEach((r) => c.add(scoped(r, null)));
+    appHdr = decodeAppHdr(node, hctx, e.headerVersion) as AppHdr;
+    hctx.rejections.forEach((r) => c.add(scoped(relocated(r, hat), null)));
+    partNodes.push(['/AppHdr', node, hat]);
   }
   const checker = new MessageChecker(type, ctx, appHdr);
   const hasher = opts.hasher?.();
@@ -320,11 +358,10 @@ async function readAndCheck(
   const root = `/Document/${layout.rootTag}`;
   const partPath = new RegExp(`^/Document/${layout.rootTag}/([A-Za-z0-9]+)(?:\\[(\\d+)\\])?$`);
 
-  const partNodes: Array<readonly [string, XmlElement]> = [];
   const checkParts = (): void => {
     if (partsChecked) return;
     partsChecked = true;
-    checker.parts(parts).forEach((f) => c.add(locate(f, partNodes, at)));
+    checker.parts(parts).forEach((f) => c.add(locate(f, partNodes)));
   };
   const hash = (tag: string, typeName: string, value: unknown): void => {
     if (!hasher) return;
@@ -337,11 +374,7 @@ async function readAndCheck(
     repeatingElement: layout.repeating,
     headerElements: [...layout.parts.keys()],
     namespace: namespaceOf(type),
-    limits: {
-      depthMax: opts.limits.depthMax,
-      elementCountMax: opts.limits.elementCountMax,
-      textLengthMax: opts.limits.textLengthMax,
-    },
+    limits,
   });
   for (const item of items) {
     if (item.kind === 'rejected') {
@@ -371,8 +404,8 @@ async function readAndCheck(
       dctx.rejections.forEach((r) => c.add(scoped(relocated(r, at), null)));
       if (max === 1) parts[tag] = value;
       else ((parts[tag] ??= []) as unknown[]).push(value);
-      partNodes.push([path, item.node]);
-      if (partsChecked) checker.lateParts(tag, value, n).forEach((f) => c.add(locate(f, partNodes, at)));
+      partNodes.push([path, item.node, at]);
+      if (partsChecked) checker.lateParts(tag, value, n).forEach((f) => c.add(locate(f, partNodes)));
       hash(tag, typeName, value);
       continue;
     }
@@ -386,7 +419,9 @@ async function readAndCheck(
     const rejections: Finding[] = dctx.rejections.map((r) => scoped(relocated(r, at), index));
     const complete = dctx.rejections.length === 0;
     if (complete)
-      rejections.push(...checker.transaction(value, index).map((f) => locate(f, [[path, item.node]], at)));
+      rejections.push(
+        ...checker.transaction(value, index).map((f) => locate(f, [[path, item.node, at], ...partNodes])),
+      );
     else {
       checker.skipTransaction(value);
       amountsComplete = false;
@@ -414,10 +449,11 @@ async function readAndCheck(
     }
   }
   checkParts();
-  checker.finish({ amountsComplete }).forEach((f) => c.add(locate(f, partNodes, at)));
+  checker.finish({ amountsComplete }).forEach((f) => c.add(locate(f, partNodes)));
   const keys = {
     message: checker.messageKey(parts),
-    ...(hasher && !c.messageRejected ? { bodyHash: hasher.digest() } : {}),
+    // Only of a message read completely: a body with an unreadable transaction has no canonical form.
+    ...(hasher && !c.messageRejected && amountsComplete ? { bodyHash: hasher.digest() } : {}),
   };
   const message =
     retain && !c.messageRejected
@@ -437,14 +473,15 @@ async function readAndCheck(
   });
 }
 
-/** Gives a rule finding the source line of the element its path names, from the read tree. */
-function locate(
-  f: Finding,
-  nodes: ReadonlyArray<readonly [string, XmlElement]>,
-  at: { line: number; column: number },
-): Finding {
+type SourceAt = { line: number; column: number };
+
+/**
+ * Gives a rule finding the source line of the element its path names, from the read trees
+ * (each with the source position its text starts at).
+ */
+function locate(f: Finding, nodes: ReadonlyArray<readonly [string, XmlElement, SourceAt]>): Finding {
   if (f.line !== undefined) return f;
-  for (const [base, node] of nodes) {
+  for (const [base, node, at] of nodes) {
     if (f.path !== base && !f.path.startsWith(`${base}/`)) continue;
     let cur = node;
     let line = node.line;

@@ -4,7 +4,7 @@
  * Follows the method of the clearing research note (§3.5): senders uniform, receiver uniform
  * among the others, amounts lognormal (σ = 1.2 by default), and each participant's limit drawn
  * as U(0, 2·f) × its gross outflow, so f = 0.1 gives liquidity-tight (gridlocked) cycles and
- * f ≥ 1 gives cycles where most payments fit. Deterministic for a given seed; no Math.random.
+ * f ≥ 1 gives cycles where most payments fit. Deterministic for a given seed (its own seeded generator, never a global random source).
  */
 import type { SettlementInstance, SettlementPayment } from './problem.js';
 

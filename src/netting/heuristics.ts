@@ -102,7 +102,10 @@ export function heuristicContext(p: Problem, guide: Float64Array = new Float64Ar
 /** LP guide from row duals: round(1 − |y_from| + |y_to|) per payment (see HeuristicContext). */
 export function dualGuide(p: Problem, dual: ArrayLike<number>): Float64Array {
   const y = Float64Array.from({ length: p.n }, (_, i) => Math.abs(dual[i] ?? 0));
-  return Float64Array.from({ length: p.m }, (_, j) => Math.round((1 - y[p.from[j]!]! + y[p.to[j]!]!) * 8) / 8);
+  return Float64Array.from(
+    { length: p.m },
+    (_, j) => Math.round((1 - y[p.from[j]!]! + y[p.to[j]!]!) * 8) / 8,
+  );
 }
 
 /**
@@ -141,13 +144,7 @@ function pickFloatRemoval(
     if (!sel[j]) continue;
     const a = p.v[j]!;
     const cover = a >= deficit;
-    const key = [
-      p.urgent[j]!,
-      cover ? 0 : 1,
-      slack[p.to[j]!]! >= a ? 0 : 1,
-      ctx.guide[j]!,
-      cover ? a : -a,
-    ];
+    const key = [p.urgent[j]!, cover ? 0 : 1, slack[p.to[j]!]! >= a ? 0 : 1, ctx.guide[j]!, cover ? a : -a];
     if (lexLess(key, bestKey)) {
       bestKey = key;
       bestJ = j;
@@ -237,19 +234,27 @@ export function improve(
     }
   };
   let chainMark = 0;
-  /** Exact slacks after the chain logged since `chainMark` (only when doubles are inexact). */
+  /**
+   * Exact slacks after the chain logged since `chainMark`, or undefined when the chain leaves
+   * a participant in deficit or does not gain (used only when doubles are inexact).
+   */
   const chainExact = (): Map<number, bigint> | undefined => {
     const flips = new Map<number, number>();
     for (let k = chainMark; k < logJ.length; k++) flips.set(logJ[k]!, (flips.get(logJ[k]!) ?? 0) + 1);
     const touched = new Map<number, bigint>();
+    let gainUrgent = 0n;
+    let gainValue = 0n;
     for (const [j, times] of flips) {
       if (times % 2 === 0) continue; // flipped back within the chain
       const a = sel[j] ? p.amount[j]! : -p.amount[j]!; // sel is the state after the chain
+      gainValue += a;
+      if (urgent[j]) gainUrgent += a;
       const s = from[j]!;
       const r = to[j]!;
       touched.set(s, (touched.get(s) ?? exact![s]!) - a);
       touched.set(r, (touched.get(r) ?? exact![r]!) + a);
     }
+    if (gainUrgent < 0n || (gainUrgent === 0n && gainValue <= 0n)) return undefined;
     for (const x of touched.values()) if (x < 0n) return undefined;
     return touched;
   };
@@ -265,7 +270,8 @@ export function improve(
   };
   const positive = (gu: number, gv: number): boolean => gu > 0 || (gu === 0 && gv > 0);
   /** A chain with no deficit left is kept when it gains and, if doubles are inexact, holds exactly. */
-  const done = (gu: number, gv: number): boolean => positive(gu, gv) && (!exact || chainExact() !== undefined);
+  const done = (gu: number, gv: number): boolean =>
+    positive(gu, gv) && (!exact || chainExact() !== undefined);
 
   // Up to `width` deferred payments into q that cover its deficit but that their sender cannot
   // afford, best first by (guide descending, new deficit ascending).

@@ -44,6 +44,8 @@ export {
 export { fifoOffsetting, IMPROVE_DEFAULTS, type ImproveOptions } from './heuristics.js';
 export { loadHighs } from './optimiser.js';
 export {
+  exactOptimum,
+  lpBound,
   removeDefaulter,
   SELECTION_DEFAULTS,
   selectHeuristic,

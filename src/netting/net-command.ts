@@ -5,7 +5,12 @@
  *
  * The file system and the clock come in through `io`, so this stays testable without either.
  */
-import { formatSelection, INSTANCE_LIMITS_DEFAULT, parseInstanceText, type InstanceLimits } from './instance.js';
+import {
+  formatSelection,
+  INSTANCE_LIMITS_DEFAULT,
+  parseInstanceText,
+  type InstanceLimits,
+} from './instance.js';
 import { SELECTION_DEFAULTS, selectSettlement } from './selection.js';
 
 export interface NetIo {
@@ -38,7 +43,11 @@ settled, deferred, settledValue, positions, upperBound, gap, method, optimal.
 Exit 0 on success, 2 on a malformed instance or a usage error.
 `;
 
-export async function runNet(args: readonly string[], io: NetIo, config: NetConfig = NET_CONFIG_DEFAULT): Promise<number> {
+export async function runNet(
+  args: readonly string[],
+  io: NetIo,
+  config: NetConfig = NET_CONFIG_DEFAULT,
+): Promise<number> {
   const usage = (message: string): number => {
     io.stderr(`isoclear net: ${message}\n${NET_USAGE}`);
     return 2;
@@ -59,14 +68,17 @@ export async function runNet(args: readonly string[], io: NetIo, config: NetConf
     if (a === '--time-limit-ms' || a.startsWith('--time-limit-ms=')) {
       const text = a.includes('=') ? a.slice(a.indexOf('=') + 1) : args[++i];
       if (text === undefined || !/^[1-9]\d{0,8}$/.test(text))
-        return usage(`--time-limit-ms needs a positive whole number of milliseconds, got ${text ?? 'nothing'}`);
+        return usage(
+          `--time-limit-ms needs a positive whole number of milliseconds, got ${text ?? 'nothing'}`,
+        );
       timeLimitMs = Number(text);
       continue;
     }
     if (a.startsWith('-') && a !== '-') return usage(`unknown option ${a}`);
     files.push(a);
   }
-  if (files.length !== 1) return usage(files.length === 0 ? 'INSTANCE.json is missing' : 'give exactly one INSTANCE.json');
+  if (files.length !== 1)
+    return usage(files.length === 0 ? 'INSTANCE.json is missing' : 'give exactly one INSTANCE.json');
   const file = files[0]!;
 
   let text: string;

@@ -5,8 +5,10 @@
  * Model: one binary x_j per payment, one row per participant:
  *   Σ_{j: from(j)=i} a_j x_j − Σ_{j: to(j)=i} a_j x_j ≤ L_i,   maximise Σ a_j x_j
  * (stage 1 of the lexicographic objective maximises the urgent value instead; stage 2 adds the
- * row "urgent value ≥ stage-1 value"). Amounts are scaled by a power of two so the largest
- * coefficient is about 2^13; dividing by 2^k is exact in binary floating point.
+ * row "urgent value ≥ stage-1 value"). Amounts are divided by the power of two nearest the
+ * geometric mean of the smallest and largest amount (exact in binary floating point), and the
+ * row tolerance is tightened so that a solution HiGHS accepts is within one minor unit of
+ * feasible for amounts spanning up to ~17 decimal orders.
  *
  * Exactness: nothing the solver returns is trusted as money. Solutions are rounded, re-checked
  * and repaired in bigint by the caller. The published LP bound is not the solver's float
@@ -101,7 +103,9 @@ interface ModelOptions {
 function modelData(highs: Highs, p: Problem, scale: number, o: ModelOptions): ModelData {
   const { m, n } = p;
   const floorRow =
-    o.urgentFloor !== undefined && o.urgentFloor > 0n && o.urgentFloor < p.grossUrgent ? o.urgentFloor : undefined;
+    o.urgentFloor !== undefined && o.urgentFloor > 0n && o.urgentFloor < p.grossUrgent
+      ? o.urgentFloor
+      : undefined;
   const fixUrgent = o.urgentFloor !== undefined && o.urgentFloor > 0n && o.urgentFloor >= p.grossUrgent;
   const rows = n + (floorRow !== undefined ? 1 : 0);
   let nnz = 2 * m;
@@ -134,7 +138,9 @@ function modelData(highs: Highs, p: Problem, scale: number, o: ModelOptions): Mo
   }
   starts[m] = k;
   const rowLower = new Float64Array(rows).fill(-highs.infinity);
-  const rowUpper = Float64Array.from({ length: rows }, (_, i) => (i < n ? p.lim[i]! / scale : highs.infinity));
+  const rowUpper = Float64Array.from({ length: rows }, (_, i) =>
+    i < n ? p.lim[i]! / scale : highs.infinity,
+  );
   if (floorRow !== undefined) rowLower[n] = (Number(floorRow) - 0.5) / scale;
   return {
     numCols: m,
@@ -265,9 +271,12 @@ export function solveMip(highs: Highs, p: Problem, req: MipRequest): MipOutcome 
     const status = statusName(highs, code);
     const runtimeS = model.getRunTime();
     const nodes = Number(model.info.get('mip_node_count'));
-    const feasible = Number(model.info.get('primal_solution_status')) === highs.constants.solutionStatus.feasible;
+    const feasible =
+      Number(model.info.get('primal_solution_status')) === highs.constants.solutionStatus.feasible;
     const dual = Number(model.info.get('mip_dual_bound'));
-    const sel = feasible ? Uint8Array.from(model.getSolution().colValue, (x) => (x > 0.5 ? 1 : 0)) : undefined;
+    const sel = feasible
+      ? Uint8Array.from(model.getSolution().colValue, (x) => (x > 0.5 ? 1 : 0))
+      : undefined;
     return {
       status,
       optimal: code === highs.constants.modelStatus.optimal,

@@ -219,7 +219,7 @@ export function repairExact(p: Problem, sel: Uint8Array): number {
 /** Adds deferred payments that fit, in queue priority, until none does. */
 export function readdExact(p: Problem, sel: Uint8Array, slack: bigint[] = slackExact(p, sel)): number {
   let added = 0;
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     for (const j of p.priority) {
       if (sel[j]) continue;

@@ -52,18 +52,6 @@ export interface Ingested {
   readonly pendingSuperseded: number;
 }
 
-interface Kept {
-  entry: StatementEntry;
-  readonly statementId: string;
-  readonly index: number;
-  inBalanced: boolean;
-  /** On the first sighting of an identity: the statement last read and its sightings so far. */
-  seenIn: string;
-  seen: number;
-  /** On the first sighting: every sighting in order (created on the second). */
-  more: Kept[] | undefined;
-}
-
 function compareStatements(a: Statement, b: Statement): number {
   const fa = a.fromDate ?? '';
   const fb = b.fromDate ?? '';
@@ -191,14 +179,20 @@ export function ingestStatements(statements: readonly Statement[], opts: IngestO
   }
 
   // De-duplication across statements. One map per kind of identity (no key concatenation on the
-  // hot path); each identity keeps its sightings in order, and the n-th sighting of an identity
-  // within a statement is the same entry as the n-th sighting within any other statement.
-  const byIdentity = [new Map<string, Kept>(), new Map<string, Kept>(), new Map<string, Kept>()];
-  const kept: Kept[] = [];
+  // hot path) from the identity to its first sighting, kept as plain numbers (no object per
+  // entry); an identity seen again gets a record of its sightings. The n-th sighting of an
+  // identity within a statement is the same entry as the n-th sighting within any other.
+  const byIdentity = [new Map<string, number>(), new Map<string, number>(), new Map<string, number>()];
+  const repeats = new Map<number, { seenIn: number; seen: number; sightings: number[] }>();
+  const keptEntry: StatementEntry[] = [];
+  const keptStatement: number[] = [];
+  const keptIndex: number[] = [];
+  const keptBalanced: number[] = [];
   let dropped = 0;
   let superseded = 0;
-  for (const st of ordered) {
-    const balanced = st.openingBalance !== undefined && st.closingBalance !== undefined;
+  for (let si = 0; si < ordered.length; si++) {
+    const st = ordered[si]!;
+    const balanced = st.openingBalance !== undefined && st.closingBalance !== undefined ? 1 : 0;
     const entries = st.entries;
     for (let index = 0; index < entries.length; index++) {
       const entry = entries[index]!;
@@ -209,42 +203,47 @@ export function ingestStatements(statements: readonly Statement[], opts: IngestO
       const kind = svcr !== undefined ? 0 : ntry !== undefined ? 1 : 2;
       const key = svcr ?? ntry ?? contentKey(entry);
       const map = byIdentity[kind]!;
-      const rec: Kept = {
-        entry,
-        statementId: st.id,
-        index,
-        inBalanced: balanced,
-        seenIn: st.id,
-        seen: 1,
-        more: undefined,
-      };
       const first = map.get(key);
-      if (!first) {
-        map.set(key, rec); // the common case: a new identity, one map look-up and one insert
-        kept.push(rec);
+      const k = keptEntry.length;
+      if (first === undefined) {
+        map.set(key, k); // the common case: a new identity
+        keptEntry.push(entry);
+        keptStatement.push(si);
+        keptIndex.push(index);
+        keptBalanced.push(balanced);
         continue;
       }
-      // The identity was seen before: which sighting within this statement is this one?
-      let occ = 0;
-      if (first.seenIn === st.id) occ = first.seen++;
-      else {
-        first.seenIn = st.id;
-        first.seen = 1;
+      let rep = repeats.get(first);
+      if (!rep) {
+        rep = { seenIn: keptStatement[first]!, seen: 1, sightings: [first] };
+        repeats.set(first, rep);
       }
-      const sightings = first.more ?? (first.more = [first]);
-      const seen = sightings[occ];
-      if (seen && seen.statementId !== st.id && bookingSignature(seen.entry) === bookingSignature(entry)) {
-        if (seen.entry.status === 'PDNG' && entry.status === 'BOOK') {
-          seen.entry = entry;
+      let occ = 0;
+      if (rep.seenIn === si) occ = rep.seen++;
+      else {
+        rep.seenIn = si;
+        rep.seen = 1;
+      }
+      const seen = rep.sightings[occ];
+      if (
+        seen !== undefined &&
+        keptStatement[seen] !== si &&
+        bookingSignature(keptEntry[seen]!) === bookingSignature(entry)
+      ) {
+        if (keptEntry[seen]!.status === 'PDNG' && entry.status === 'BOOK') {
+          keptEntry[seen] = entry;
           superseded++;
         } else dropped++;
-        seen.inBalanced ||= balanced;
+        if (balanced) keptBalanced[seen] = 1;
         continue;
       }
       // A new sighting, or a differing booking under one identity: kept, so both become lines.
-      if (seen) sightings.push(rec);
-      else sightings[occ] = rec;
-      kept.push(rec);
+      if (seen !== undefined) rep.sightings.push(k);
+      else rep.sightings[occ] = k;
+      keptEntry.push(entry);
+      keptStatement.push(si);
+      keptIndex.push(index);
+      keptBalanced.push(balanced);
     }
   }
 
@@ -263,14 +262,15 @@ export function ingestStatements(statements: readonly Statement[], opts: IngestO
   const batchMismatches: BatchMismatch[] = [];
   let movement = 0n;
   let outside = 0;
-  for (const k of kept) {
-    const e = k.entry;
+  for (let ki = 0; ki < keptEntry.length; ki++) {
+    const e = keptEntry[ki]!;
+    const statementId = ordered[keptStatement[ki]!]!.id;
     const svcr = normalizeRef('acctSvcrRef', e.refs.acctSvcrRef);
     const entryRef = e.entryRef?.trim() || undefined;
-    const id = uniqueId(k.statementId, entryRef ?? svcr ?? `${k.statementId}#${k.index + 1}`);
+    const id = uniqueId(statementId, entryRef ?? svcr ?? `${statementId}#${keptIndex[ki]! + 1}`);
     const valueDate = e.valueDate ?? e.bookingDate;
     if (e.status === 'BOOK') {
-      if (k.inBalanced) movement += signed(e.amount, e.direction);
+      if (keptBalanced[ki]) movement += signed(e.amount, e.direction);
       else outside++;
     }
     const txs = e.transactions ?? [];
@@ -281,7 +281,7 @@ export function ingestStatements(statements: readonly Statement[], opts: IngestO
       const refs = tx ? mergeRefs(e.refs, tx.refs) : e.refs;
       lines.push(
         line(
-          k.statementId,
+          statementId,
           account,
           currency,
           e,
@@ -301,7 +301,7 @@ export function ingestStatements(statements: readonly Statement[], opts: IngestO
           batchMismatches.push(
             mismatchOf(
               id,
-              k.statementId,
+              statementId,
               e,
               valueDate,
               diff,
@@ -318,12 +318,12 @@ export function ingestStatements(statements: readonly Statement[], opts: IngestO
       detailSum += signed(t.amount!, direction);
       lines.push(
         line(
-          k.statementId,
+          statementId,
           account,
           currency,
           e,
           valueDate,
-          uniqueId(k.statementId, `${id}/${i + 1}`),
+          uniqueId(statementId, `${id}/${i + 1}`),
           entryRef,
           t.amount!,
           direction,
@@ -339,7 +339,7 @@ export function ingestStatements(statements: readonly Statement[], opts: IngestO
       batchMismatches.push(
         mismatchOf(
           id,
-          k.statementId,
+          statementId,
           e,
           valueDate,
           diff,
@@ -350,7 +350,7 @@ export function ingestStatements(statements: readonly Statement[], opts: IngestO
       batchMismatches.push(
         mismatchOf(
           id,
-          k.statementId,
+          statementId,
           e,
           valueDate,
           0n,
@@ -367,7 +367,7 @@ export function ingestStatements(statements: readonly Statement[], opts: IngestO
     account,
     currency,
     statementIds: ordered.map((s) => s.id),
-    entryCount: kept.length,
+    entryCount: keptEntry.length,
     lines,
     batchMismatches,
     proofs,

@@ -172,7 +172,8 @@ class Engine {
       this.lOpen[l] = 0;
     }
     this.matches.push({
-      id: `M:${statementIds[0]!}`,
+      // A statement line is in one match at most: its id names the match (no string to build).
+      id: statementIds[0]!,
       statementIds,
       ledgerIds,
       rule,
@@ -189,15 +190,24 @@ class Engine {
     this.componentsSolved += a.componentsSolved;
     this.largestComponent = Math.max(this.largestComponent, a.largestComponent);
     this.componentsOverSizeMax += a.componentsOverSizeMax;
-    // Record in statement-line order so that the match list does not depend on component order.
-    const order = a.edges.map((_, i) => i).sort((x, y) => edges.s[a.edges[x]!]! - edges.s[a.edges[y]!]!);
-    for (const i of order) {
+    // The order is deterministic (edges in statement order, then components in order of discovery);
+    // reports sort by statement position.
+    for (let i = 0; i < a.edges.length; i++) {
       const e = a.edges[i]!;
       const s = edges.s[e]!;
       const l = edges.l[e]!;
       const ambiguous = a.ambiguous[i] === 1;
       // Tiers 1 and 2 admit only equal amounts and directions: the difference is zero by construction.
-      this.record([s], [l], ruleOf(s, l), tier, tier === 1 && !ambiguous, ambiguous, a.exact[i] === 1, tier !== 3);
+      this.record(
+        [s],
+        [l],
+        ruleOf(s, l),
+        tier,
+        tier === 1 && !ambiguous,
+        ambiguous,
+        a.exact[i] === 1,
+        tier !== 3,
+      );
     }
   }
 

@@ -55,9 +55,25 @@ export function idIndex(side: Side<StatementLine | LedgerLine>): Map<string, num
 
 const CPTY_CACHE_MAX = 100_000;
 
-function put(col: Array<string | undefined>, i: number, v: string | undefined): number {
+/** Shared stand-in for a kind no line of a side carries: reads past its end give undefined. Never written. */
+const NONE: Array<string | undefined> = [];
+
+/** Stores a normalised reference, allocating the kind's column on its first value. */
+function put(
+  refs: Array<Array<string | undefined>>,
+  k: number,
+  n: number,
+  i: number,
+  v: string | undefined,
+): number {
+  if (v === undefined) return 0;
+  let col = refs[k]!;
+  if (col === NONE) {
+    col = new Array<string | undefined>(n);
+    refs[k] = col;
+  }
   col[i] = v;
-  return v === undefined ? 0 : 1;
+  return 1;
 }
 
 /**
@@ -77,7 +93,7 @@ export function prepareSide<T extends StatementLine | LedgerLine>(
   const valueBiz = new Int32Array(n);
   const bookBiz = new Int32Array(n);
   const reversal = new Uint8Array(n);
-  const refs = REF_KINDS.map(() => new Array<string | undefined>(n));
+  const refs: Array<Array<string | undefined>> = REF_KINDS.map(() => NONE);
   const have = new Int32Array(REF_KINDS.length);
   const cpty = new Array<string | undefined>(n);
   const ids = checkUniqueIds ? new Set<string>() : null;
@@ -126,13 +142,17 @@ export function prepareSide<T extends StatementLine | LedgerLine>(
     // Named reads (not refs[kind]): the refs objects come in many shapes, and a named
     // megamorphic load is far cheaper than a keyed one.
     const r = line.refs;
-    if (r.uetr !== undefined) have[K_UETR]! += put(refs[K_UETR]!, i, normalizeRef('uetr', r.uetr));
-    if (r.endToEndId !== undefined) have[K_E2E]! += put(refs[K_E2E]!, i, normalizeRef('endToEndId', r.endToEndId));
-    if (r.txId !== undefined) have[K_TXID]! += put(refs[K_TXID]!, i, normalizeRef('txId', r.txId));
-    if (r.instrId !== undefined) have[K_INSTR]! += put(refs[K_INSTR]!, i, normalizeRef('instrId', r.instrId));
-    if (r.acctSvcrRef !== undefined) have[K_SVCR]! += put(refs[K_SVCR]!, i, normalizeRef('acctSvcrRef', r.acctSvcrRef));
-    if (r.msgId !== undefined) have[K_MSGID]! += put(refs[K_MSGID]!, i, normalizeRef('msgId', r.msgId));
-    if (r.cycleRef !== undefined) have[K_CYCLE]! += put(refs[K_CYCLE]!, i, normalizeRef('cycleRef', r.cycleRef));
+    if (r.uetr !== undefined) have[K_UETR]! += put(refs, K_UETR, n, i, normalizeRef('uetr', r.uetr));
+    if (r.endToEndId !== undefined)
+      have[K_E2E]! += put(refs, K_E2E, n, i, normalizeRef('endToEndId', r.endToEndId));
+    if (r.txId !== undefined) have[K_TXID]! += put(refs, K_TXID, n, i, normalizeRef('txId', r.txId));
+    if (r.instrId !== undefined)
+      have[K_INSTR]! += put(refs, K_INSTR, n, i, normalizeRef('instrId', r.instrId));
+    if (r.acctSvcrRef !== undefined)
+      have[K_SVCR]! += put(refs, K_SVCR, n, i, normalizeRef('acctSvcrRef', r.acctSvcrRef));
+    if (r.msgId !== undefined) have[K_MSGID]! += put(refs, K_MSGID, n, i, normalizeRef('msgId', r.msgId));
+    if (r.cycleRef !== undefined)
+      have[K_CYCLE]! += put(refs, K_CYCLE, n, i, normalizeRef('cycleRef', r.cycleRef));
     const c = line.counterparty;
     if (c !== undefined) {
       let nc = cptyNorm.get(c);

@@ -202,6 +202,7 @@ export type RuleId =
 export type MatchStatus = 'confirmed' | 'suggested';
 
 export interface Match {
+  /** Automatic matches are named by their first statement line's id; manual ones by the caller. */
   readonly id: string;
   readonly statementIds: readonly string[];
   readonly ledgerIds: readonly string[];

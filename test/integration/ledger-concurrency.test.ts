@@ -79,7 +79,11 @@ describe('ledger under concurrent writers (pg)', () => {
       const clock = new ManualClock(T0 + i);
       // small batches of different sizes: many more transactions interleave than with 1,000
       writers.push(
-        new LedgerWriter(own, { clock, ids: timeOrderedIds(clock, 100 + i), batchSizeMax: [2, 5, 20, 50][i]! }),
+        new LedgerWriter(own, {
+          clock,
+          ids: timeOrderedIds(clock, 100 + i),
+          batchSizeMax: [2, 5, 20, 50][i]!,
+        }),
       );
     }
   }, 120_000);

@@ -21,12 +21,16 @@ import { UG_DIR } from '../unit/mapping/arbitraries.js';
 import { LIMITS } from '../unit/mapping/messages.js';
 
 const ROOT = resolve(new URL('../../', import.meta.url).pathname);
-const OFFICIAL_DIR = [process.env.ISO20022_OFFICIAL_XSD_DIR, resolve(ROOT, '..', 'shared', 'iso20022', 'xsd')].find(
-  (d): d is string => d !== undefined && d !== '' && existsSync(d),
-);
+const OFFICIAL_DIR = [
+  process.env.ISO20022_OFFICIAL_XSD_DIR,
+  resolve(ROOT, '..', 'shared', 'iso20022', 'xsd'),
+].find((d): d is string => d !== undefined && d !== '' && existsSync(d));
 const SAMPLES = OFFICIAL_DIR ? resolve(OFFICIAL_DIR, '..', 'samples') : undefined;
 const HAVE = SAMPLES !== undefined && existsSync(SAMPLES);
-if (!HAVE) console.log('SKIPPED: no ISO 20022 samples (set ISO20022_OFFICIAL_XSD_DIR to a folder with a samples folder beside it)');
+if (!HAVE)
+  console.log(
+    'SKIPPED: no ISO 20022 samples (set ISO20022_OFFICIAL_XSD_DIR to a folder with a samples folder beside it)',
+  );
 
 const xsd = createLibxml2Validator({ schemaDir: UG_DIR });
 const official = OFFICIAL_DIR ? createLibxml2Validator({ schemaDir: OFFICIAL_DIR }) : undefined;
@@ -36,7 +40,11 @@ afterAll(async () => {
 });
 
 function files(dir: string): string[] {
-  return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.xml')).sort() : [];
+  return existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => f.endsWith('.xml'))
+        .sort()
+    : [];
 }
 
 const opts = () => ({ xsd, ...(official ? { officialXsd: official } : {}), limits: LIMITS });
@@ -81,7 +89,10 @@ describe.skipIf(!HAVE).each(MESSAGE_TYPES.map((t) => [t]))('samples of %s', (typ
     for (const f of files(join(dir, 'invalid'))) {
       const v = await validate(readFileSync(join(dir, 'invalid', f)), opts());
       expect(v.accepted, f).toBe(false);
-      expect(v.errors.every((e) => isRuleId(e.rule)), f).toBe(true);
+      expect(
+        v.errors.every((e) => isRuleId(e.rule)),
+        f,
+      ).toBe(true);
     }
   });
 });

@@ -10,7 +10,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { amount, ManualClock, timeOrderedIds } from '../../src/domain/index.js';
 import type { AnyMessage, BusinessMessage } from '../../src/mapping/model/messages.js';
 import { validate, type Validation } from '../../src/mapping/validate.js';
-import { buildStatement, buildAccountReport, buildNotification, type AccountReport } from '../../src/mapping/write/account-report.js';
+import {
+  buildStatement,
+  buildAccountReport,
+  buildNotification,
+  type AccountReport,
+} from '../../src/mapping/write/account-report.js';
 import { originalGroupOf, type BuildContext } from '../../src/mapping/write/build.js';
 import { buildForward } from '../../src/mapping/write/forward.js';
 import { withAppHdr } from '../../src/mapping/write/header.js';
@@ -23,10 +28,12 @@ import { UG_DIR } from '../unit/mapping/arbitraries.js';
 import { BANK_A, BANK_B, GATEWAY, IBANS, LIMITS, pacs008, uetr } from '../unit/mapping/messages.js';
 
 const ROOT = resolve(new URL('../../', import.meta.url).pathname);
-const OFFICIAL_DIR = [process.env.ISO20022_OFFICIAL_XSD_DIR, resolve(ROOT, '..', 'shared', 'iso20022', 'xsd')].find(
-  (d): d is string => d !== undefined && d !== '' && existsSync(d),
-);
-if (!OFFICIAL_DIR) console.log('SKIPPED official-schema checks: no ISO20022_OFFICIAL_XSD_DIR and no ../shared/iso20022/xsd');
+const OFFICIAL_DIR = [
+  process.env.ISO20022_OFFICIAL_XSD_DIR,
+  resolve(ROOT, '..', 'shared', 'iso20022', 'xsd'),
+].find((d): d is string => d !== undefined && d !== '' && existsSync(d));
+if (!OFFICIAL_DIR)
+  console.log('SKIPPED official-schema checks: no ISO20022_OFFICIAL_XSD_DIR and no ../shared/iso20022/xsd');
 
 const xsd = createLibxml2Validator({ schemaDir: UG_DIR });
 const official = OFFICIAL_DIR ? createLibxml2Validator({ schemaDir: OFFICIAL_DIR }) : undefined;
@@ -34,7 +41,6 @@ afterAll(async () => {
   await xsd.close();
   await official?.close();
 });
-
 
 function ctx(): BuildContext {
   const clock = new ManualClock(Date.UTC(2026, 2, 2, 15, 30));
@@ -44,7 +50,11 @@ function ctx(): BuildContext {
 
 async function through(msg: AnyMessage): Promise<Validation> {
   const xml = writeMessage(msg);
-  const v = await validate(new TextEncoder().encode(xml), { xsd, ...(official ? { officialXsd: official } : {}), limits: LIMITS });
+  const v = await validate(new TextEncoder().encode(xml), {
+    xsd,
+    ...(official ? { officialXsd: official } : {}),
+    limits: LIMITS,
+  });
   expect(v.errors).toEqual([]);
   expect(v.accepted).toBe(true);
   expect(v.messageType).toBe(msg.messageType);
@@ -61,8 +71,17 @@ describe('reply builders produce messages the front door accepts', () => {
         original: { ...originalGroupOf(original), nbOfTxs: '3' },
         groupStatus: 'PART',
         transactions: [
-          { refs: { instrId: 'INSTR-0', endToEndId: 'E2E-0', txId: 'TX-0', uetr: uetr(0) }, status: 'ACSC', settlementDate: '2026-03-02', acceptedAt: c.now },
-          { refs: { endToEndId: 'E2E-1', uetr: uetr(1) }, status: 'RJCT', reason: { code: 'AC03', additionalInfo: 'creditor IBAN <failed> MOD-97 … twice' } },
+          {
+            refs: { instrId: 'INSTR-0', endToEndId: 'E2E-0', txId: 'TX-0', uetr: uetr(0) },
+            status: 'ACSC',
+            settlementDate: '2026-03-02',
+            acceptedAt: c.now,
+          },
+          {
+            refs: { endToEndId: 'E2E-1', uetr: uetr(1) },
+            status: 'RJCT',
+            reason: { code: 'AC03', additionalInfo: 'creditor IBAN <failed> MOD-97 … twice' },
+          },
           { refs: { endToEndId: 'E2E-2' }, status: 'ACCP' },
         ],
         instructingAgent: GATEWAY,
@@ -72,8 +91,16 @@ describe('reply builders produce messages the front door accepts', () => {
     );
     const v = await through(withAppHdr(report, { from: GATEWAY, to: BANK_A }, c));
     const doc = (v.message as BusinessMessage<'pacs.002.001.10'>).document;
-    expect(doc.OrgnlGrpInfAndSts?.[0]).toMatchObject({ OrgnlMsgId: 'MSG-0001', OrgnlMsgNmId: 'pacs.008.001.08', GrpSts: 'PART' });
-    expect(doc.TxInfAndSts?.[1]).toMatchObject({ OrgnlEndToEndId: 'E2E-1', OrgnlUETR: uetr(1), TxSts: 'RJCT' });
+    expect(doc.OrgnlGrpInfAndSts?.[0]).toMatchObject({
+      OrgnlMsgId: 'MSG-0001',
+      OrgnlMsgNmId: 'pacs.008.001.08',
+      GrpSts: 'PART',
+    });
+    expect(doc.TxInfAndSts?.[1]).toMatchObject({
+      OrgnlEndToEndId: 'E2E-1',
+      OrgnlUETR: uetr(1),
+      TxSts: 'RJCT',
+    });
     expect(doc.TxInfAndSts?.[1]?.StsRsnInf?.[0]?.Rsn).toEqual({ Cd: 'AC03' });
     expect(doc.TxInfAndSts?.[1]?.StsRsnInf?.[0]?.AddtlInf?.[0]).toBe('creditor IBAN .failed. MOD-97 . twice');
   });
@@ -83,7 +110,12 @@ describe('reply builders produce messages the front door accepts', () => {
     bad.document.CdtTrfTxInf[1]!.CdtrAcct = { Id: { IBAN: 'DE89370400440532013001' } };
     const v = await validate(new TextEncoder().encode(writeMessage(bad)), { xsd, limits: LIMITS });
     expect(v.rejectedTransactions).toEqual([1]);
-    const report = statusReportFromValidation(v, originalGroupOf(bad), { gateway: GATEWAY, sender: BANK_A }, c);
+    const report = statusReportFromValidation(
+      v,
+      originalGroupOf(bad),
+      { gateway: GATEWAY, sender: BANK_A },
+      c,
+    );
     const back = await through(report);
     const doc = (back.message as BusinessMessage<'pacs.002.001.10'>).document;
     expect(doc.OrgnlGrpInfAndSts?.[0]?.GrpSts).toBe('PART');
@@ -98,7 +130,13 @@ describe('reply builders produce messages the front door accepts', () => {
     const tx = original.document.CdtTrfTxInf[0]!;
     const r = buildReturn(
       {
-        items: [{ original: { group: originalGroupOf(original), tx }, reason: 'AC04', additionalInfo: 'account closed' }],
+        items: [
+          {
+            original: { group: originalGroupOf(original), tx },
+            reason: 'AC04',
+            additionalInfo: 'account closed',
+          },
+        ],
         settlementDate: '2026-03-03',
         instructingAgent: GATEWAY,
         instructedAgent: BANK_A,
@@ -108,20 +146,58 @@ describe('reply builders produce messages the front door accepts', () => {
     if (!r.ok) throw new Error(r.error);
     const v = await through(r.value);
     const t = (v.message as BusinessMessage<'pacs.004.001.09'>).document.TxInf![0]!;
-    expect(t).toMatchObject({ OrgnlEndToEndId: 'E2E-0', OrgnlTxId: 'TX-0', OrgnlUETR: uetr(0), RtrdIntrBkSttlmAmt: tx.IntrBkSttlmAmt });
+    expect(t).toMatchObject({
+      OrgnlEndToEndId: 'E2E-0',
+      OrgnlTxId: 'TX-0',
+      OrgnlUETR: uetr(0),
+      RtrdIntrBkSttlmAmt: tx.IntrBkSttlmAmt,
+    });
     expect(t.RtrRsnInf?.[0]?.Rsn).toEqual({ Cd: 'AC04' });
     const partial = buildReturn(
-      { items: [{ original: { group: originalGroupOf(original), tx }, amount: amount('1.00', 'EUR'), reason: 'FOCR' }], settlementDate: '2026-03-03', instructingAgent: GATEWAY, instructedAgent: BANK_A },
+      {
+        items: [
+          {
+            original: { group: originalGroupOf(original), tx },
+            amount: amount('1.00', 'EUR'),
+            reason: 'FOCR',
+          },
+        ],
+        settlementDate: '2026-03-03',
+        instructingAgent: GATEWAY,
+        instructedAgent: BANK_A,
+      },
       c,
     );
     expect(partial.ok).toBe(true);
     const tooMuch = buildReturn(
-      { items: [{ original: { group: originalGroupOf(original), tx }, amount: { currency: 'EUR', minor: tx.IntrBkSttlmAmt.minor + 1n }, reason: 'FOCR' }], settlementDate: '2026-03-03', instructingAgent: GATEWAY, instructedAgent: BANK_A },
+      {
+        items: [
+          {
+            original: { group: originalGroupOf(original), tx },
+            amount: { currency: 'EUR', minor: tx.IntrBkSttlmAmt.minor + 1n },
+            reason: 'FOCR',
+          },
+        ],
+        settlementDate: '2026-03-03',
+        instructingAgent: GATEWAY,
+        instructedAgent: BANK_A,
+      },
       c,
     );
     expect(tooMuch).toEqual({ ok: false, error: 'item 1: returned amount exceeds the original amount' });
     const otherCcy = buildReturn(
-      { items: [{ original: { group: originalGroupOf(original), tx }, amount: amount('1.00', 'USD'), reason: 'FOCR' }], settlementDate: '2026-03-03', instructingAgent: GATEWAY, instructedAgent: BANK_A },
+      {
+        items: [
+          {
+            original: { group: originalGroupOf(original), tx },
+            amount: amount('1.00', 'USD'),
+            reason: 'FOCR',
+          },
+        ],
+        settlementDate: '2026-03-03',
+        instructingAgent: GATEWAY,
+        instructedAgent: BANK_A,
+      },
       c,
     );
     expect(otherCcy.ok).toBe(false);
@@ -131,7 +207,12 @@ describe('reply builders produce messages the front door accepts', () => {
     const request: BusinessMessage<'camt.056.001.08'> = {
       messageType: 'camt.056.001.08',
       document: {
-        Assgnmt: { Id: 'CXL-1', Assgnr: { Agt: { FinInstnId: { BICFI: BANK_A } } }, Assgne: { Agt: { FinInstnId: { BICFI: GATEWAY } } }, CreDtTm: '2026-03-02T10:00:00Z' },
+        Assgnmt: {
+          Id: 'CXL-1',
+          Assgnr: { Agt: { FinInstnId: { BICFI: BANK_A } } },
+          Assgne: { Agt: { FinInstnId: { BICFI: GATEWAY } } },
+          CreDtTm: '2026-03-02T10:00:00Z',
+        },
         CtrlData: { NbOfTxs: '2' },
         Undrlyg: [
           {
@@ -149,7 +230,10 @@ describe('reply builders produce messages the front door accepts', () => {
       },
     };
     await through(request);
-    const accepted = buildResolution({ request, decisions: [{ accepted: true }, { accepted: true }], gateway: GATEWAY }, c);
+    const accepted = buildResolution(
+      { request, decisions: [{ accepted: true }, { accepted: true }], gateway: GATEWAY },
+      c,
+    );
     const v = await through(accepted);
     const doc = (v.message as BusinessMessage<'camt.029.001.09'>).document;
     expect(doc.Sts).toEqual({ Conf: 'CNCL' });
@@ -158,7 +242,14 @@ describe('reply builders produce messages the front door accepts', () => {
       ['E2E-1', 'ACCR'],
     ]);
     const both = buildResolutions(
-      { request, decisions: [{ accepted: true }, { accepted: false, reason: 'ARDT', additionalInfo: 'already returned' }], gateway: GATEWAY },
+      {
+        request,
+        decisions: [
+          { accepted: true },
+          { accepted: false, reason: 'ARDT', additionalInfo: 'already returned' },
+        ],
+        gateway: GATEWAY,
+      },
       c,
     );
     expect(both.map((m) => m.document.Sts)).toEqual([{ Conf: 'CNCL' }, { Conf: 'RJCR' }]);
@@ -168,12 +259,20 @@ describe('reply builders produce messages the front door accepts', () => {
       TxCxlSts: 'RJCR',
       CxlStsRsnInf: [{ Rsn: { Cd: 'ARDT' }, AddtlInf: ['already returned'] }],
     });
-    expect(() => buildResolution({ request, decisions: [{ accepted: true }, { accepted: false, reason: 'ARDT' }], gateway: GATEWAY }, c)).toThrow(/one camt.029/);
+    expect(() =>
+      buildResolution(
+        { request, decisions: [{ accepted: true }, { accepted: false, reason: 'ARDT' }], gateway: GATEWAY },
+        c,
+      ),
+    ).toThrow(/one camt.029/);
   });
 
   it('forwarded pacs.008: the gateway instructs, the creditor agent is instructed, references kept', async () => {
     const fwd = buildForward(
-      { items: original.document.CdtTrfTxInf.map((tx) => ({ tx, group: original.document.GrpHdr })), gateway: GATEWAY },
+      {
+        items: original.document.CdtTrfTxInf.map((tx) => ({ tx, group: original.document.GrpHdr })),
+        gateway: GATEWAY,
+      },
       c,
     );
     const v = await through(withAppHdr(fwd, { from: GATEWAY, to: BANK_B }, c));
@@ -184,7 +283,9 @@ describe('reply builders produce messages the front door accepts', () => {
       [GATEWAY, BANK_B],
     ]);
     expect(txs.map((t) => t.PmtId)).toEqual(original.document.CdtTrfTxInf.map((t) => t.PmtId));
-    expect(txs.map((t) => t.IntrBkSttlmAmt)).toEqual(original.document.CdtTrfTxInf.map((t) => t.IntrBkSttlmAmt));
+    expect(txs.map((t) => t.IntrBkSttlmAmt)).toEqual(
+      original.document.CdtTrfTxInf.map((t) => t.IntrBkSttlmAmt),
+    );
   });
 
   const report: AccountReport = {
@@ -223,19 +324,29 @@ describe('reply builders produce messages the front door accepts', () => {
       [{ Cd: 'OPBD' }, 'DBIT', amount('100.00', 'EUR')],
       [{ Cd: 'CLBD' }, 'CRDT', amount('150.50', 'EUR')],
     ]);
-    expect(stmt.Ntry?.map((n) => [n.CdtDbtInd, n.AcctSvcrRef, n.NtryDtls?.[0]?.TxDtls?.[0]?.Refs?.EndToEndId])).toEqual([
+    expect(
+      stmt.Ntry?.map((n) => [n.CdtDbtInd, n.AcctSvcrRef, n.NtryDtls?.[0]?.TxDtls?.[0]?.Refs?.EndToEndId]),
+    ).toEqual([
       ['CRDT', 'LEDGER-1', 'E2E-0'],
       ['DBIT', 'LEDGER-2', 'SETTLE-C1-1'],
     ]);
-    expect(stmt.TxsSummry).toEqual({ TtlCdtNtries: { NbOfNtries: '1', Sum: '300.50' }, TtlDbtNtries: { NbOfNtries: '1', Sum: '50.00' } });
-    expect(() => buildStatement({ ...report, closingBalance: { amount: amount('150.51', 'EUR'), date: '2026-03-02' } }, c)).toThrow(
-      /closing balance/,
-    );
+    expect(stmt.TxsSummry).toEqual({
+      TtlCdtNtries: { NbOfNtries: '1', Sum: '300.50' },
+      TtlDbtNtries: { NbOfNtries: '1', Sum: '50.00' },
+    });
+    expect(() =>
+      buildStatement(
+        { ...report, closingBalance: { amount: amount('150.51', 'EUR'), date: '2026-03-02' } },
+        c,
+      ),
+    ).toThrow(/closing balance/);
   });
 
   it('camt.052 intraday report and camt.054 notification from the same movements', async () => {
     await through(buildAccountReport(report, c));
-    const n = await through(buildNotification({ ...report, openingBalance: undefined, closingBalance: undefined }, c));
+    const n = await through(
+      buildNotification({ ...report, openingBalance: undefined, closingBalance: undefined }, c),
+    );
     expect((n.message as BusinessMessage<'camt.054.001.08'>).document.Ntfctn[0]!.Ntry).toHaveLength(2);
   });
 });

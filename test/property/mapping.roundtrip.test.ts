@@ -11,7 +11,12 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { documentRoot, MESSAGE_TYPES, type AnyMessage, type MessageType } from '../../src/mapping/model/messages.js';
+import {
+  documentRoot,
+  MESSAGE_TYPES,
+  type AnyMessage,
+  type MessageType,
+} from '../../src/mapping/model/messages.js';
 import { readMessage } from '../../src/mapping/read/message.js';
 import { writeMessage } from '../../src/mapping/write/message.js';
 import { readEnvelope } from '../../src/mapping/xml/index.js';
@@ -23,11 +28,14 @@ console.log('fast-check seed', seed);
 const numRuns = Number(process.env.FC_RUNS ?? 30);
 
 const ROOT = resolve(new URL('../../', import.meta.url).pathname);
-const OFFICIAL_DIR = [process.env.ISO20022_OFFICIAL_XSD_DIR, resolve(ROOT, '..', 'shared', 'iso20022', 'xsd')].find(
-  (d): d is string => d !== undefined && d !== '' && existsSync(d),
-);
+const OFFICIAL_DIR = [
+  process.env.ISO20022_OFFICIAL_XSD_DIR,
+  resolve(ROOT, '..', 'shared', 'iso20022', 'xsd'),
+].find((d): d is string => d !== undefined && d !== '' && existsSync(d));
 if (!OFFICIAL_DIR)
-  console.log('SKIPPED official-schema half of the round trip: no ISO20022_OFFICIAL_XSD_DIR and no ../shared/iso20022/xsd');
+  console.log(
+    'SKIPPED official-schema half of the round trip: no ISO20022_OFFICIAL_XSD_DIR and no ../shared/iso20022/xsd',
+  );
 
 const ug = createLibxml2Validator({ schemaDir: UG_DIR });
 const official = OFFICIAL_DIR ? createLibxml2Validator({ schemaDir: OFFICIAL_DIR }) : undefined;
@@ -42,7 +50,8 @@ const headArb = arbitraries(head.types).of(head.rootType, documentRoot(HEAD).roo
 
 async function schemaErrors(xml: string, type: string): Promise<string[]> {
   const issues = [...(await ug.validate(xml, type)).map((i) => `UG ${type}: ${i.path} ${i.message}`)];
-  if (official) issues.push(...(await official.validate(xml, type)).map((i) => `ISO ${type}: ${i.path} ${i.message}`));
+  if (official)
+    issues.push(...(await official.validate(xml, type)).map((i) => `ISO ${type}: ${i.path} ${i.message}`));
   return issues;
 }
 

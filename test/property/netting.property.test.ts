@@ -161,7 +161,10 @@ describe('netting properties', () => {
         // every feasible prefix vector is component-wise within the FIFO one
         const walk = (i: number, chosen: number[]): void => {
           if (i === queues.length) {
-            const m = chosen.reduce((acc, len, k) => queues[k]!.slice(0, len).reduce((a, j) => a | (1 << j), acc), 0);
+            const m = chosen.reduce(
+              (acc, len, k) => queues[k]!.slice(0, len).reduce((a, j) => a | (1 << j), acc),
+              0,
+            );
             if (feasibleMask(inst, m)) chosen.forEach((len, k) => expect(len).toBeLessThanOrEqual(taken[k]!));
             return;
           }
@@ -197,7 +200,9 @@ describe('netting properties', () => {
         const s = selectHeuristic(inst);
         checkSelection(inst, s);
         const bf = bruteForce(inst);
-        expect(compareScore({ urgent: s.urgentSettledValue, value: s.settledValue }, bf.best)).toBeLessThanOrEqual(0);
+        expect(
+          compareScore({ urgent: s.urgentSettledValue, value: s.settledValue }, bf.best),
+        ).toBeLessThanOrEqual(0);
         expect(s.upperBound >= bf.maxValue).toBe(true);
       }),
       { seed, numRuns: 200 },

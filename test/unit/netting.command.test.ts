@@ -96,8 +96,10 @@ describe('isoclear net', () => {
       'b.json': '[1, 2]',
       'c.json': '{"currency": "XAU", "participants": [], "payments": []}',
       'd.json': '{"currency": "EUR", "participants": []}',
-      'e.json': '{"currency":"EUR","participants":[],"payments":[{"id":"p","from":"A","to":"A","amount":"1.00"}]}',
-      'f.json': '{"currency":"EUR","participants":[],"payments":[{"id":"p","from":"A","to":"B","amount":"0.00"}]}',
+      'e.json':
+        '{"currency":"EUR","participants":[],"payments":[{"id":"p","from":"A","to":"A","amount":"1.00"}]}',
+      'f.json':
+        '{"currency":"EUR","participants":[],"payments":[{"id":"p","from":"A","to":"B","amount":"0.00"}]}',
       'g.json': '{"currency":"EUR","participants":{},"payments":[]}',
     };
     for (const [file, message] of Object.entries(cases)) {
@@ -108,7 +110,12 @@ describe('isoclear net', () => {
   });
 
   it('exits 2 on usage errors and unreadable files, 0 on --help', async () => {
-    for (const args of [[], ['a.json', 'b.json'], ['--time-limit-ms', 'soon', 'x.json'], ['--fast', 'x.json']]) {
+    for (const args of [
+      [],
+      ['a.json', 'b.json'],
+      ['--time-limit-ms', 'soon', 'x.json'],
+      ['--fast', 'x.json'],
+    ]) {
       const x = io();
       expect(await runNet(args, x), args.join(' ')).toBe(2);
       expect(x.err).toMatch(/usage: isoclear net/);

@@ -17,7 +17,13 @@ function instance(
   return {
     currency: 'EUR',
     participants: participants.map(([id, limit]) => ({ id, limit })),
-    payments: payments.map(([id, from, to, amount, urgent]) => ({ id, from, to, amount, ...(urgent ? { urgent } : {}) })),
+    payments: payments.map(([id, from, to, amount, urgent]) => ({
+      id,
+      from,
+      to,
+      amount,
+      ...(urgent ? { urgent } : {}),
+    })),
   };
 }
 
@@ -184,7 +190,13 @@ describe('selectSettlement', () => {
   });
 
   it('is deterministic: the same instance gives the same selection', async () => {
-    const inst = generateInstance({ participants: 12, payments: 90, liquidityFactor: 0.1, seed: 7, urgentShare: 0.1 });
+    const inst = generateInstance({
+      participants: 12,
+      payments: 90,
+      liquidityFactor: 0.1,
+      seed: 7,
+      urgentShare: 0.1,
+    });
     const a = await selectSettlement(inst, opts);
     const b = await selectSettlement(inst, opts);
     expect(withoutTimings(b)).toEqual(withoutTimings(a));

@@ -57,7 +57,10 @@ describe('the catalogue', () => {
 
 describe('amounts (read once, by the reader)', () => {
   function readWith(text: string, ccy = 'EUR') {
-    const xml = writeMessage(pacs008(2)).replace(/<IntrBkSttlmAmt Ccy="EUR">[^<]*</, `<IntrBkSttlmAmt Ccy="${ccy}">${text}<`);
+    const xml = writeMessage(pacs008(2)).replace(
+      /<IntrBkSttlmAmt Ccy="EUR">[^<]*</,
+      `<IntrBkSttlmAmt Ccy="${ccy}">${text}<`,
+    );
     const env = readEnvelope(xml, { depthMax: 64 });
     if (!env.ok) throw new Error(env.error.message);
     return readMessage({ messageType: 'pacs.008.001.08', document: env.value.document });
@@ -120,9 +123,15 @@ describe('group rules (reject the whole message)', () => {
   it('group.control-sum: CtrlSum is the plain sum of the amounts (AM10)', () => {
     const m = pacs008(2);
     const sum = m.document.CdtTrfTxInf.reduce((s, t) => s + t.IntrBkSttlmAmt.minor, 0n);
-    const ok = mutate(2, (x) => (x.document.GrpHdr.CtrlSum = `${sum / 100n}.${String(sum % 100n).padStart(2, '0')}`));
+    const ok = mutate(
+      2,
+      (x) => (x.document.GrpHdr.CtrlSum = `${sum / 100n}.${String(sum % 100n).padStart(2, '0')}`),
+    );
     expect(check(ok)).toEqual([]);
-    const okLong = mutate(2, (x) => (x.document.GrpHdr.CtrlSum = `${sum / 100n}.${String(sum % 100n).padStart(2, '0')}000`));
+    const okLong = mutate(
+      2,
+      (x) => (x.document.GrpHdr.CtrlSum = `${sum / 100n}.${String(sum % 100n).padStart(2, '0')}000`),
+    );
     expect(check(okLong)).toEqual([]);
     expectRule(check(mutate(2, (x) => (x.document.GrpHdr.CtrlSum = '1.00'))), 'group.control-sum', null);
   });
@@ -220,7 +229,9 @@ describe('transaction rules (reject that transaction only)', () => {
 
 describe('header ↔ document (reject the whole message)', () => {
   it('header.from: AppHdr Fr is the instructing agent (AGNT)', () => {
-    const m = mutate(2, (m) => (m.appHdr!.Fr = { FIId: { FinInstnId: { BICFI: BANK_B } } }), { header: true });
+    const m = mutate(2, (m) => (m.appHdr!.Fr = { FIId: { FinInstnId: { BICFI: BANK_B } } }), {
+      header: true,
+    });
     expectRule(check(m), 'header.from', null, '/AppHdr/Fr');
     const copy = mutate(
       2,
@@ -233,7 +244,9 @@ describe('header ↔ document (reject the whole message)', () => {
     expect(check(copy)).toEqual([]);
   });
   it('header.to: AppHdr To is the instructed agent (AGNT)', () => {
-    const m = mutate(2, (m) => (m.appHdr!.To = { FIId: { FinInstnId: { BICFI: BANK_A } } }), { header: true });
+    const m = mutate(2, (m) => (m.appHdr!.To = { FIId: { FinInstnId: { BICFI: BANK_A } } }), {
+      header: true,
+    });
     expectRule(check(m), 'header.to', null, '/AppHdr/To');
     expect(check(m, { profile: { ...GATEWAY_PROFILE, headerAgentsMatch: false } })).toEqual([]);
   });

@@ -24,8 +24,10 @@ const arr = (v: unknown): X[] => (v === undefined ? [] : Array.isArray(v) ? (v a
 
 /** Decodes XML character references, which the XML parser leaves in attribute values. */
 function charRefs(s: string): string {
-  return s.replace(/&#x([0-9a-fA-F]+);|&#([0-9]+);/g, (_m, hex: string | undefined, dec: string | undefined) =>
-    String.fromCodePoint(hex !== undefined ? Number.parseInt(hex, 16) : Number(dec)),
+  return s.replace(
+    /&#x([0-9a-fA-F]+);|&#([0-9]+);/g,
+    (_m, hex: string | undefined, dec: string | undefined) =>
+      String.fromCodePoint(hex !== undefined ? Number.parseInt(hex, 16) : Number(dec)),
   );
 }
 

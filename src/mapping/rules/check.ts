@@ -91,6 +91,9 @@ export class MessageChecker {
   private ctrlSum = 0n;
   private readonly totals = new Map<string, Money[]>();
   private readonly dates = new Set<string>();
+  /** Where the first transaction in a second currency / on a second date is. */
+  private otherCurrencyAt: string | undefined;
+  private otherDateAt: string | undefined;
   private sender: string | undefined;
 
   constructor(
@@ -240,7 +243,10 @@ export class MessageChecker {
         out.push(finding('amount.zero', `${path}/${shape.amount}`, `${shape.amount} is zero`, index));
       const list = this.totals.get(amount.currency);
       if (list) list.push(amount);
-      else this.totals.set(amount.currency, [amount]);
+      else {
+        if (this.totals.size === 1) this.otherCurrencyAt = `${path}/${shape.amount}`;
+        this.totals.set(amount.currency, [amount]);
+      }
       // CtrlSum adds the amounts as plain decimals, "irrespective of currencies" (ISO definition).
       this.ctrlSum += amount.minor * 10n ** BigInt(CTRL_SUM_SCALE - exponentOf(amount.currency));
     }
@@ -255,6 +261,9 @@ export class MessageChecker {
         ),
       );
     else {
+      if (this.dates.size === 1 && !this.dates.has(date))
+        this.otherDateAt =
+          tx.IntrBkSttlmDt !== undefined ? `${path}/IntrBkSttlmDt` : `${this.root}/GrpHdr/IntrBkSttlmDt`;
       this.dates.add(date);
       const today = this.ctx.businessDate;
       if (today !== undefined) {
@@ -294,7 +303,10 @@ export class MessageChecker {
   finish(opts: { amountsComplete?: boolean } = {}): Finding[] {
     const amountsComplete = opts.amountsComplete ?? true;
     const out: Finding[] = [];
-    if (this.nbOfTxsDeclared !== undefined && BigInt(this.nbOfTxsDeclared) !== BigInt(this.count))
+    if (
+      this.nbOfTxsDeclared !== undefined &&
+      (!/^[0-9]{1,15}$/.test(this.nbOfTxsDeclared) || BigInt(this.nbOfTxsDeclared) !== BigInt(this.count))
+    )
       out.push(
         finding(
           'group.number-of-transactions',
@@ -350,7 +362,7 @@ export class MessageChecker {
         out.push(
           finding(
             'profile.one-currency',
-            `${this.root}/${this.layout.repeating}`,
+            this.otherCurrencyAt ?? `${this.root}/${this.layout.repeating}`,
             `the message mixes currencies ${[...this.totals.keys()].sort().join(', ')}`,
             null,
           ),
@@ -359,7 +371,7 @@ export class MessageChecker {
         out.push(
           finding(
             'profile.one-settlement-date',
-            `${this.root}/${this.layout.repeating}`,
+            this.otherDateAt ?? `${this.root}/${this.layout.repeating}`,
             `the message mixes settlement dates ${[...this.dates].sort().join(', ')}`,
             null,
           ),

@@ -7,8 +7,8 @@
  * - Transaction: the UETR (unique end to end, SWIFT gpi), else the instructing agent + TxId
  *   (RtrId for a pacs.004), the identification the instructing agent assigns for the interbank
  *   leg.
- * - Body: a hash of the canonical body (`canonicalBody` in validate.ts: the Document's parts as
- *   the gateway's writer prints them), which catches a resend under a new AppHdr or with other
+ * - Body: a hash of the canonical body (`Validation.keys.bodyHash`: the Document's parts as the
+ *   gateway's writer prints them), which catches a resend under a new AppHdr or with other
  *   white space or prefixes (Prowide's checksumBody idea).
  */
 import type { MessageType } from '../model/messages.js';

@@ -36,16 +36,26 @@ function digitsArb(intDigitsMax: number, fracMax: number): fc.Arbitrary<string> 
       fc.integer({ min: 0, max: fracMax }),
       fc.bigInt({ min: 0n, max: 10n ** BigInt(Math.max(1, fracMax)) - 1n }),
     )
-    .map(([i, f, fv]) => (f === 0 ? i.toString() : `${i}.${fv.toString().padStart(fracMax, '0').slice(0, f)}`));
+    .map(([i, f, fv]) =>
+      f === 0 ? i.toString() : `${i}.${fv.toString().padStart(fracMax, '0').slice(0, f)}`,
+    );
 }
 
 const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
 
 const dateArb = fc
-  .record({ y: fc.integer({ min: 1990, max: 2090 }), m: fc.integer({ min: 1, max: 12 }), d: fc.integer({ min: 1, max: 28 }) })
+  .record({
+    y: fc.integer({ min: 1990, max: 2090 }),
+    m: fc.integer({ min: 1, max: 12 }),
+    d: fc.integer({ min: 1, max: 28 }),
+  })
   .map(({ y, m, d }) => `${y}-${pad(m)}-${pad(d)}`);
 const timeArb = fc
-  .record({ h: fc.integer({ min: 0, max: 23 }), mi: fc.integer({ min: 0, max: 59 }), s: fc.integer({ min: 0, max: 59 }) })
+  .record({
+    h: fc.integer({ min: 0, max: 23 }),
+    mi: fc.integer({ min: 0, max: 59 }),
+    s: fc.integer({ min: 0, max: 59 }),
+  })
   .map(({ h, mi, s }) => `${pad(h)}:${pad(mi)}:${pad(s)}`);
 const zoneArb = fc.constantFrom('Z', '+01:00', '-05:00', '+05:30', '+00:00');
 const dateTimeArb = fc
@@ -99,10 +109,12 @@ export function arbitraries(types: ReadonlyMap<string, TypeDesc>, opts: ArbOptio
       case 'amt': {
         const re = d.ccy ? jsRegex(d.ccy) : /^[A-Z]{3}$/;
         const ccys = Object.keys(CURRENCY_EXPONENTS).filter((c) => re.test(c));
-        return fc.tuple(fc.constantFrom(...ccys), fc.bigInt({ min: 0n, max: 10n ** 12n })).map(([currency, minor]) => ({
-          currency,
-          minor,
-        }));
+        return fc
+          .tuple(fc.constantFrom(...ccys), fc.bigInt({ min: 0n, max: 10n ** 12n }))
+          .map(([currency, minor]) => ({
+            currency,
+            minor,
+          }));
       }
       case 'amt13':
         return fc
@@ -154,7 +166,9 @@ export function arbitraries(types: ReadonlyMap<string, TypeDesc>, opts: ArbOptio
       }
       a = fc.record(model, { requiredKeys: required });
     } else if (d.k === 'choice') {
-      a = fc.oneof(...d.f.map(([tag, type, min, max]) => occurs(tag, type, min, max).map((x) => ({ [tag]: x }))));
+      a = fc.oneof(
+        ...d.f.map(([tag, type, min, max]) => occurs(tag, type, min, max).map((x) => ({ [tag]: x }))),
+      );
     } else a = leaf(name, d);
     cache.set(key, a);
     return a;

@@ -10,7 +10,12 @@ import { encodeElement } from '../../../src/mapping/write/encode.js';
 export const GATEWAY = 'ISOCDEFFXXX';
 export const BANK_A = 'BANKDEFFXXX';
 export const BANK_B = 'BANKFRPPXXX';
-export const IBANS = ['DE89370400440532013000', 'FR1420041010050500013M02606', 'NL91ABNA0417164300', 'GB29NWBK60161331926819'];
+export const IBANS = [
+  'DE89370400440532013000',
+  'FR1420041010050500013M02606',
+  'NL91ABNA0417164300',
+  'GB29NWBK60161331926819',
+];
 
 /** A deterministic, well-formed UUID v4 (lower case) for transaction `i`. */
 export function uetr(i: number, salt = 0): string {

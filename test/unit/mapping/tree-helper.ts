@@ -20,7 +20,8 @@ export function parseTree(xml: string): XmlElement {
   let root: XmlElement | undefined;
   p.on('opentag', (t) => {
     const attrs: Record<string, string> = {};
-    for (const a of Object.values(t.attributes)) if (a.prefix !== 'xmlns' && a.name !== 'xmlns') attrs[a.local] = a.value;
+    // As the gateway's parsers give them: by name as written, namespace declarations included.
+    for (const a of Object.values(t.attributes)) attrs[a.name] = a.value;
     stack.push({ ns: t.uri, name: t.local, attrs, children: [], text: '', line: p.line });
   });
   p.on('text', (s) => {
