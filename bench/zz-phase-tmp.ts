@@ -13,8 +13,8 @@ for (let r = 0; r < Number(process.env.R ?? 3); r++) {
   const config = resolveConfig(data.config);
   const ing = ingestStatements(data.statements, { dedupeByEntryRef: true }); lap('ingest');
   const cal = calendarOf(config);
-  const S = prepareSide(ing.lines, 'EUR', cal, 'statement', false); lap('prepS');
-  const L = prepareSide(data.ledger.slice(), 'EUR', cal, 'ledger', true); lap('prepL');
+  const S = prepareSide(ing.lines, 'EUR', cal, 'statement'); lap('prepS');
+  const L = prepareSide(data.ledger.slice(), 'EUR', cal, 'ledger'); lap('prepL');
   const o = matchLines(S, L, config); lap('match');
   const b = classifyBreaks({ S, L, matches: o.matches, reversals: o.reversals, batchMismatches: ing.batchMismatches, config, calendar: cal, asOf: data.asOf, open: { s: o.sOpen, l: o.lOpen } }); lap('breaks');
   console.log(out.join('  '), 'cpu/wall ms', b.breaks.length);

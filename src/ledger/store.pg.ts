@@ -86,6 +86,35 @@ function plainArray(values: readonly (string | number | bigint | boolean | null)
   return `${out}}`;
 }
 
+/** Builds one array literal element by element; all-NULL arrays come out as '{}' (see textArray). */
+class ArrayLiteral {
+  #out = '';
+  #n = 0;
+  #values = 0;
+  #sep(): void {
+    if (this.#n++ > 0) this.#out += ',';
+  }
+  text(v: string | null | undefined): void {
+    this.#sep();
+    if (v === null || v === undefined) this.#out += 'NULL';
+    else {
+      this.#values++;
+      this.#out += v.includes('"') || v.includes('\\') ? `"${v.replace(/[\\"]/g, '\\$&')}"` : `"${v}"`;
+    }
+  }
+  plain(v: string | number | bigint | boolean | null | undefined): void {
+    this.#sep();
+    if (v === null || v === undefined) this.#out += 'NULL';
+    else {
+      this.#values++;
+      this.#out += String(v);
+    }
+  }
+  toString(): string {
+    return this.#values === 0 ? '{}' : `{${this.#out}}`;
+  }
+}
+
 const iso = (ms: number): string => new Date(ms).toISOString();
 
 // ---------------------------------------------------------------------------------------------
@@ -366,7 +395,7 @@ export async function loadView(
 // ---------------------------------------------------------------------------------------------
 // writing a batch: one statement, entries + postings + resolutions + netted balance updates
 
-export const WRITE_SQL = `
+const WRITE_SQL = `
 WITH e AS (
   INSERT INTO ledger_entry (id, idempotency_key, kind, posting_count, pending_id, corrects_id, payment_id, cycle_id,
     return_id, statement_ref, uetr, end_to_end_id, tx_id, instr_id, msg_id, value_date, description, booked_at)
@@ -397,102 +426,60 @@ SELECT count(*)::int AS updated, count(*) FILTER (WHERE NOT as_decided)::int AS 
  * means someone changed balances without the currency lock, and is a broken invariant.
  */
 export async function writeBatch(tx: Queryable, result: BatchResult, nowMs: number): Promise<void> {
-  const { entries, resolutions, deltas, accounts } = result;
-  if (entries.length === 0 && resolutions.length === 0 && deltas.length === 0) return;
-  const eIds: string[] = [];
-  const eKeys: string[] = [];
-  const eKinds: string[] = [];
-  const eCounts: number[] = [];
-  const ePending: (string | null)[] = [];
-  const eCorrects: (string | null)[] = [];
-  const link = { paymentId: [] as (string | undefined)[], cycleId: [] as (string | undefined)[] };
-  const eReturn: (string | undefined)[] = [];
-  const eStmt: (string | undefined)[] = [];
-  const ref = {
-    uetr: [] as (string | undefined)[],
-    e2e: [] as (string | undefined)[],
-    tx: [] as (string | undefined)[],
-    instr: [] as (string | undefined)[],
-    msg: [] as (string | undefined)[],
-  };
-  const eValue: (string | null)[] = [];
-  const eDesc: (string | null)[] = [];
-  const pEntry: string[] = [];
-  const pLeg: number[] = [];
-  const pAcc: string[] = [];
-  const pCcy: string[] = [];
-  const pAmt: bigint[] = [];
-  const pPending: boolean[] = [];
-  for (const e of entries) {
-    eIds.push(e.id);
-    eKeys.push(e.key);
-    eKinds.push(e.kind);
-    eCounts.push(e.postings.length);
-    ePending.push(e.pendingId);
-    eCorrects.push(e.correctsId);
-    link.paymentId.push(e.links.paymentId);
-    link.cycleId.push(e.links.cycleId);
-    eReturn.push(e.links.returnId);
-    eStmt.push(e.links.statementRef);
-    ref.uetr.push(e.refs.uetr);
-    ref.e2e.push(e.refs.endToEndId);
-    ref.tx.push(e.refs.txId);
-    ref.instr.push(e.refs.instrId);
-    ref.msg.push(e.refs.msgId);
-    eValue.push(e.valueDate);
-    eDesc.push(e.description);
-    const pending = e.kind === 'reserve';
-    for (let i = 0; i < e.postings.length; i++) {
-      const p = e.postings[i]!;
-      pEntry.push(e.id);
-      pLeg.push(i + 1);
-      pAcc.push(p.account);
-      pCcy.push(p.amount.currency);
-      pAmt.push(p.amount.minor);
-      pPending.push(pending);
+  const { entries, resolutions: x, deltas, accounts } = result;
+  if (entries.length === 0 && x.length === 0 && deltas.length === 0) return;
+  // one pass, straight into PostgreSQL array literals
+  const e = Array.from({ length: 17 }, () => new ArrayLiteral());
+  const p = Array.from({ length: 6 }, () => new ArrayLiteral());
+  for (const en of entries) {
+    e[0]!.plain(en.id);
+    e[1]!.text(en.key);
+    e[2]!.plain(en.kind);
+    e[3]!.plain(en.postings.length);
+    e[4]!.plain(en.pendingId);
+    e[5]!.plain(en.correctsId);
+    e[6]!.text(en.links.paymentId);
+    e[7]!.text(en.links.cycleId);
+    e[8]!.text(en.links.returnId);
+    e[9]!.text(en.links.statementRef);
+    e[10]!.text(en.refs.uetr);
+    e[11]!.text(en.refs.endToEndId);
+    e[12]!.text(en.refs.txId);
+    e[13]!.text(en.refs.instrId);
+    e[14]!.text(en.refs.msgId);
+    e[15]!.plain(en.valueDate);
+    e[16]!.text(en.description);
+    const pending = en.kind === 'reserve';
+    for (let i = 0; i < en.postings.length; i++) {
+      const q = en.postings[i]!;
+      p[0]!.plain(en.id);
+      p[1]!.plain(i + 1);
+      p[2]!.text(q.account);
+      p[3]!.plain(q.amount.currency);
+      p[4]!.plain(q.amount.minor);
+      p[5]!.plain(pending);
     }
   }
-  const x = resolutions;
   const final = new Map(accounts.map((a) => [a.id, a]));
   const after = deltas.map((d) => {
     const a = final.get(d.id);
     assert(a, () => `no final state for ${d.id}`);
     return a;
   });
+  const voided = (v: (typeof x)[number], f: keyof Links) => (v.outcome === 'voided' ? v.links[f] : null);
   const r = await tx.query(WRITE_SQL, [
-    plainArray(eIds),
-    textArray(eKeys),
-    plainArray(eKinds),
-    plainArray(eCounts),
-    plainArray(ePending),
-    plainArray(eCorrects),
-    textArray(link.paymentId),
-    textArray(link.cycleId),
-    textArray(eReturn),
-    textArray(eStmt),
-    textArray(ref.uetr),
-    textArray(ref.e2e),
-    textArray(ref.tx),
-    textArray(ref.instr),
-    textArray(ref.msg),
-    plainArray(eValue),
-    textArray(eDesc),
+    ...e.slice(0, 17).map(String),
     iso(nowMs),
-    plainArray(pEntry),
-    plainArray(pLeg),
-    textArray(pAcc),
-    plainArray(pCcy),
-    plainArray(pAmt),
-    plainArray(pPending),
+    ...p.map(String),
     plainArray(x.map((v) => v.pendingId)),
     plainArray(x.map((v) => v.outcome)),
     plainArray(x.map((v) => v.entryId)),
     textArray(x.map((v) => v.key)),
     textArray(x.map((v) => v.reason)),
-    textArray(x.map((v) => (v.outcome === 'voided' ? v.links.paymentId : null))),
-    textArray(x.map((v) => (v.outcome === 'voided' ? v.links.cycleId : null))),
-    textArray(x.map((v) => (v.outcome === 'voided' ? v.links.returnId : null))),
-    textArray(x.map((v) => (v.outcome === 'voided' ? v.links.statementRef : null))),
+    textArray(x.map((v) => voided(v, 'paymentId'))),
+    textArray(x.map((v) => voided(v, 'cycleId'))),
+    textArray(x.map((v) => voided(v, 'returnId'))),
+    textArray(x.map((v) => voided(v, 'statementRef'))),
     textArray(deltas.map((d) => d.id)),
     plainArray(deltas.map((d) => d.posted)),
     plainArray(deltas.map((d) => d.pendingDebits)),

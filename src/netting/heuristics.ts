@@ -138,19 +138,36 @@ function pickFloatRemoval(
   slack: Float64Array,
   deficit: number,
 ): number {
-  let bestJ = -1;
-  let bestKey = [Infinity, Infinity, Infinity, Infinity, Infinity];
-  for (const j of outs) {
-    if (!sel[j]) continue;
-    const a = p.v[j]!;
-    const cover = a >= deficit;
-    const key = [p.urgent[j]!, cover ? 0 : 1, slack[p.to[j]!]! >= a ? 0 : 1, ctx.guide[j]!, cover ? a : -a];
-    if (lexLess(key, bestKey)) {
-      bestKey = key;
-      bestJ = j;
-    }
+  // outs ascend by amount: look at a window from the first covering payment up, then at the
+  // largest ones; a full scan only when both windows hold nothing droppable.
+  let lo = 0;
+  let hi = outs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (p.v[outs[mid]!]! >= deficit) hi = mid;
+    else lo = mid + 1;
   }
-  return bestJ;
+  const window = (from: number, to: number): number => {
+    let bestJ = -1;
+    let bestKey = [Infinity, Infinity, Infinity, Infinity, Infinity];
+    for (let idx = from; idx < to; idx++) {
+      const j = outs[idx]!;
+      if (!sel[j]) continue;
+      const a = p.v[j]!;
+      const cover = a >= deficit;
+      const key = [p.urgent[j]!, cover ? 0 : 1, slack[p.to[j]!]! >= a ? 0 : 1, ctx.guide[j]!, cover ? a : -a];
+      if (lexLess(key, bestKey)) {
+        bestKey = key;
+        bestJ = j;
+      }
+    }
+    return bestJ;
+  };
+  const up = window(lo, Math.min(outs.length, lo + SCAN_MAX));
+  if (up >= 0 && !p.urgent[up]) return up;
+  const top = window(Math.max(0, outs.length - SCAN_MAX), outs.length);
+  if (top >= 0 && !p.urgent[top] && (up < 0 || p.urgent[up])) return top;
+  return window(0, outs.length);
 }
 
 function lexLess(a: readonly number[], b: readonly number[]): boolean {
@@ -177,12 +194,18 @@ export interface ImproveOptions {
   readonly depth: number;
   /** Candidates tried per link and per kind (add / drop). */
   readonly width: number;
-  /** Work budget: chain evaluations over the whole call (deterministic, machine-independent). */
-  readonly evalsMax: number;
+  /**
+   * Work budget over the whole call: chain steps plus candidates examined (deterministic,
+   * machine-independent; about 0.1–0.3 µs each on a current core).
+   */
+  readonly workMax: number;
   readonly passesMax: number;
 }
 
-export const IMPROVE_DEFAULTS: ImproveOptions = { depth: 6, width: 2, evalsMax: 3_000_000, passesMax: 20 };
+export const IMPROVE_DEFAULTS: ImproveOptions = { depth: 6, width: 2, workMax: 8_000_000, passesMax: 20 };
+
+/** Candidates examined per step of a chain (keeps steps O(1) on participants with huge queues). */
+const SCAN_MAX = 48;
 
 /**
  * Ejection-chain local search on a (float-)feasible selection, in place. Returns the number of
@@ -200,7 +223,7 @@ export function improve(
   sel: Uint8Array,
   ctx: HeuristicContext,
   opts: ImproveOptions = IMPROVE_DEFAULTS,
-): { moves: number; evals: number } {
+): { moves: number; work: number } {
   const { from, to, v, urgent } = p;
   const { outs, ins } = ctx;
   const slack = slackFloat(p, sel);
@@ -212,7 +235,7 @@ export function improve(
   // When doubles are not exact (gross ≥ 2^53 minor units) every kept chain is re-checked in
   // bigint and the float slacks it touched are re-synchronised from the exact ones.
   const exact = p.floatExact ? undefined : slackExact(p, sel);
-  let evals = 0;
+  let work = 0;
 
   const toggle = (j: number): void => {
     const s = from[j]!;
@@ -274,38 +297,48 @@ export function improve(
     positive(gu, gv) && (!exact || chainExact() !== undefined);
 
   // Up to `width` deferred payments into q that cover its deficit but that their sender cannot
-  // afford, best first by (guide descending, new deficit ascending).
-  const picked: number[] = [];
-  const pickOffsets = (q: number, deficit: number): number[] => {
-    picked.length = 0;
-    for (const k of ins[q]!) {
-      if (sel[k] || v[k]! < deficit) continue;
-      const t = from[k]!;
-      if (slack[t]! >= v[k]!) continue;
-      const worse = (a: number, b: number): boolean =>
-        ctx.guide[a]! < ctx.guide[b]! ||
-        (ctx.guide[a] === ctx.guide[b] && v[a]! - slack[from[a]!]! > v[b]! - slack[from[b]!]!);
-      if (picked.length < opts.width) picked.push(k);
-      else if (worse(picked[picked.length - 1]!, k)) picked[picked.length - 1] = k;
+  // afford, best first by (guide descending, new deficit ascending). One buffer per depth, so
+  // the recursion never allocates.
+  const guide = ctx.guide;
+  const pickBuf = Array.from({ length: opts.depth + 1 }, () => new Int32Array(opts.width));
+  const worse = (a: number, b: number): boolean =>
+    guide[a]! < guide[b]! || (guide[a] === guide[b] && v[a]! - slack[from[a]!]! > v[b]! - slack[from[b]!]!);
+  const pickOffsets = (q: number, deficit: number, depth: number): number => {
+    const picked = pickBuf[depth]!;
+    const list = ins[q]!;
+    let count = 0;
+    for (let idx = 0, seen = 0; idx < list.length && seen < SCAN_MAX; idx++) {
+      const k = list[idx]!;
+      work++;
+      if (sel[k]) continue;
+      seen++;
+      if (v[k]! < deficit || slack[from[k]!]! >= v[k]!) continue;
+      if (count < opts.width) picked[count++] = k;
+      else if (worse(picked[count - 1]!, k)) picked[count - 1] = k;
       else continue;
-      for (let i = picked.length - 1; i > 0 && worse(picked[i - 1]!, picked[i]!); i--) {
-        [picked[i - 1], picked[i]] = [picked[i]!, picked[i - 1]!];
+      for (let i = count - 1; i > 0 && worse(picked[i - 1]!, picked[i]!); i--) {
+        const tmp = picked[i - 1]!;
+        picked[i - 1] = picked[i]!;
+        picked[i] = tmp;
       }
     }
-    return picked.slice();
+    return count;
   };
 
   // Repairs the deficit of participant q; (gu, gv) is the chain's gain so far.
   const fix = (q: number, gu: number, gv: number, depth: number): boolean => {
-    evals++;
+    work++;
     const deficit = -slack[q]!;
     if (deficit <= 0) return done(gu, gv);
-    if (depth === 0 || evals > opts.evalsMax) return false;
+    if (depth === 0 || work > opts.workMax) return false;
     // (a) offset: settle a deferred payment into q whose sender can afford it
     let tried = 0;
-    for (const k of ins[q]!) {
+    const list = ins[q]!;
+    for (let idx = 0, seen = 0; idx < list.length && tried < opts.width && seen < SCAN_MAX; idx++) {
+      const k = list[idx]!;
+      work++;
       if (sel[k]) continue;
-      if (tried >= opts.width) break;
+      seen++;
       if (slack[from[k]!]! < v[k]! || (depth === 1 && v[k]! < deficit)) continue;
       tried++;
       const mark = logJ.length;
@@ -316,8 +349,9 @@ export function improve(
     // (a') offset with a payment covering the deficit whose sender then falls into deficit:
     // highest guide first, then the smallest new deficit (easiest to repair next)
     if (depth > 1) {
-      const picks = pickOffsets(q, deficit);
-      for (const k of picks) {
+      const count = pickOffsets(q, deficit, depth);
+      for (let i = 0; i < count; i++) {
+        const k = pickBuf[depth]![i]!;
         const t = from[k]!;
         const mark = logJ.length;
         toggle(k);
@@ -337,8 +371,9 @@ export function improve(
     for (const safeSweep of [true, false]) {
       if (!safeSweep && depth === 1) break;
       tried = 0;
-      for (let idx = lo; idx < o.length && tried < opts.width; idx++) {
+      for (let idx = lo; idx < o.length && tried < opts.width && idx < lo + SCAN_MAX; idx++) {
         const k = o[idx]!;
+        work++;
         if (!sel[k]) continue;
         const r = to[k]!;
         if (slack[r]! >= v[k]! !== safeSweep) continue;
@@ -358,8 +393,9 @@ export function improve(
     // (c) drop a smaller payment of q whose receiver stays in credit, and keep repairing q
     if (depth > 1) {
       tried = 0;
-      for (let idx = lo - 1; idx >= 0 && tried < 2; idx--) {
+      for (let idx = lo - 1; idx >= 0 && tried < 2 && idx >= lo - SCAN_MAX; idx--) {
         const k = o[idx]!;
+        work++;
         if (!sel[k] || slack[to[k]!]! < v[k]!) continue;
         const nu = gu - (urgent[k] ? v[k]! : 0);
         const nv = gv - v[k]!;
@@ -375,11 +411,12 @@ export function improve(
   };
 
   let moves = 0;
-  for (let pass = 0, improved = true; improved && pass < opts.passesMax && evals <= opts.evalsMax; pass++) {
+  for (let pass = 0, improved = true; improved && pass < opts.passesMax && work <= opts.workMax; pass++) {
     improved = false;
     for (const j of ctx.addOrder) {
+      work++;
       if (sel[j]) continue;
-      if (evals > opts.evalsMax) break;
+      if (work > opts.workMax) break;
       chainMark = logJ.length;
       toggle(j);
       const s = from[j]!;
@@ -391,7 +428,7 @@ export function improve(
       } else undo(chainMark);
     }
   }
-  return { moves, evals };
+  return { moves, work };
 }
 
 export interface Candidate {

@@ -131,6 +131,7 @@ const URGENT_STAGE_SHARE = 0.4;
 const FINISH_RESERVE_SHARE = 0.05;
 /** Share of the remaining budget for the neighbourhood search before the full MIP. */
 const RINS_SHARE = 0.4;
+const RINS_ROUNDS_MAX = 2;
 /** Below this many payments the full MIP is fast enough on its own. */
 const RINS_FROM_PAYMENTS = 1_000;
 /** A solver call with less time than this is not worth starting. */
@@ -167,10 +168,10 @@ export async function selectSettlement(
   const deterministic = opts.deterministic ?? false;
   const improveOpts: ImproveOptions = {
     ...IMPROVE_DEFAULTS,
-    evalsMax: localSearchBudget(opts.timeLimitMs),
+    workMax: localSearchBudget(opts.timeLimitMs),
     ...opts.improve,
   };
-  const polishOpts: ImproveOptions = { ...improveOpts, evalsMax: Math.ceil(improveOpts.evalsMax / 4) };
+  const polishOpts: ImproveOptions = { ...improveOpts, workMax: Math.ceil(improveOpts.workMax / 4) };
   const exactMax =
     opts.exactMaxPayments ??
     (deterministic ? SELECTION_DEFAULTS.deterministicExactMaxPayments : SELECTION_DEFAULTS.exactMaxPayments);
@@ -264,7 +265,8 @@ export async function selectSettlement(
       const urgentFloor = p.anyUrgent ? incumbent.score.urgent : 0n;
       // 2a: relaxation-induced neighbourhood search (RINS): payments on which the LP and the
       // incumbent agree stay fixed; HiGHS re-optimises the others, a much smaller problem.
-      if (lp?.x && p.m >= RINS_FROM_PAYMENTS && timeLeft()) {
+      // Repeated while it improves, since a new incumbent gives a new neighbourhood.
+      for (let round = 0; lp?.x && p.m >= RINS_FROM_PAYMENTS && round < RINS_ROUNDS_MAX && timeLeft(); round++) {
         const x = lp.x;
         const fixed = Uint8Array.from(incumbent.sel, (sj, j) => (Math.abs(x[j]! - sj) < 1e-6 ? 1 : 0));
         const out = mip('rins', {
@@ -275,7 +277,9 @@ export async function selectSettlement(
           fixTo: incumbent.sel,
           ...limits(RINS_SHARE),
         });
+        const before = incumbent;
         consider(polished(p, 'rins', out, incumbent.sel, ctx, polishOpts));
+        if (incumbent === before) break;
       }
       // 2b: the whole problem, started from the incumbent.
       if (timeLeft()) {
@@ -345,7 +349,7 @@ export async function warmUpOptimiser(budgetMs = 1_500): Promise<number> {
  * budget (≈ a third of the budget on a 2020s core), capped; a count, so it is deterministic.
  */
 export function localSearchBudget(timeLimitMs: number): number {
-  return Math.min(Math.max(Math.round(timeLimitMs * 300), 50_000), IMPROVE_DEFAULTS.evalsMax);
+  return Math.min(Math.max(Math.round(timeLimitMs * 800), 100_000), IMPROVE_DEFAULTS.workMax);
 }
 
 /** Score of a solution HiGHS proved optimal, if it is exactly feasible (else no proof). */

@@ -31,6 +31,7 @@ import type {
   StatementEntry,
   StatementLine,
   StatementProof,
+  TransactionDetail,
 } from './types.js';
 
 export interface IngestOptions {
@@ -92,6 +93,8 @@ function mergeRefs(base: References, over: References): References {
   }
   return out as References;
 }
+
+const NO_DETAILS: readonly TransactionDetail[] = [];
 
 function withMsgId(refs: References, msgId: string | undefined): References {
   return msgId !== undefined && refs.msgId === undefined ? { ...refs, msgId } : refs;
@@ -163,8 +166,14 @@ export function ingestStatements(statements: readonly Statement[], opts: IngestO
   const proofs: StatementProof[] = [];
   for (const st of ordered) {
     if (st.openingBalance === undefined || st.closingBalance === undefined) continue;
-    let movement = 0n;
-    for (const e of st.entries) if (e.status === 'BOOK') movement += signed(e.amount, e.direction);
+    let credits = 0n;
+    let debits = 0n;
+    for (const e of st.entries) {
+      if (e.status !== 'BOOK') continue;
+      if (e.direction === 'CRDT') credits += e.amount;
+      else debits += e.amount;
+    }
+    const movement = credits - debits;
     const expected = st.openingBalance + movement;
     proofs.push({
       statementId: st.id,
@@ -188,6 +197,9 @@ export function ingestStatements(statements: readonly Statement[], opts: IngestO
   const keptStatement: number[] = [];
   const keptIndex: number[] = [];
   const keptBalanced: number[] = [];
+  let kindsUsed = 0; // bit per identity kind
+  let repeatsKept = false;
+  let generatedWithRef = false;
   let dropped = 0;
   let superseded = 0;
   for (let si = 0; si < ordered.length; si++) {
@@ -205,6 +217,8 @@ export function ingestStatements(statements: readonly Statement[], opts: IngestO
       const map = byIdentity[kind]!;
       const first = map.get(key);
       const k = keptEntry.length;
+      kindsUsed |= 1 << kind;
+      if (kind === 2 && entry.entryRef !== undefined) generatedWithRef = true;
       if (first === undefined) {
         map.set(key, k); // the common case: a new identity
         keptEntry.push(entry);
@@ -240,6 +254,7 @@ export function ingestStatements(statements: readonly Statement[], opts: IngestO
       // A new sighting, or a differing booking under one identity: kept, so both become lines.
       if (seen !== undefined) rep.sightings.push(k);
       else rep.sightings[occ] = k;
+      repeatsKept = true;
       keptEntry.push(entry);
       keptStatement.push(si);
       keptIndex.push(index);
@@ -247,9 +262,29 @@ export function ingestStatements(statements: readonly Statement[], opts: IngestO
     }
   }
 
-  // Ids, expansion, batch checks.
-  const used = new Set<string>();
-  const uniqueId = (statementId: string, base: string): string => {
+  // Ids, expansion, batch checks. A line's id is its entry's AcctSvcrRef (the servicer's
+  // unambiguous identification of the entry), else its NtryRef, else statement#position. When
+  // every entry was identified one way and each identity was kept once, those ids are unique by
+  // construction and no set of a million ids is needed; otherwise clashes are resolved by
+  // prefixing the statement id.
+  const statementIdsUnique = new Set(ordered.map((s) => s.id)).size === ordered.length;
+  assert(statementIdsUnique, 'statement ids must be unique');
+  const singleKind = kindsUsed === 1 || kindsUsed === 2 || kindsUsed === 4;
+  const used: Set<string> | null = singleKind && !repeatsKept && !generatedWithRef ? null : new Set<string>();
+  const detailIds = new Set<string>();
+  const uniqueId = (statementId: string, base: string, detail = false): string => {
+    if (!used) {
+      if (!detail) return base;
+      // Batch details ("id/n") are few: check them against the entry ids and each other.
+      const clash = detailIds.has(base) || byIdentity.some((m) => m.has(base));
+      detailIds.add(base);
+      if (!clash) return base;
+      let id = `${statementId}:${base}`;
+      for (let n = 2; detailIds.has(id) || byIdentity.some((m) => m.has(id)); n++)
+        id = `${statementId}:${base}~${n}`;
+      detailIds.add(id);
+      return id;
+    }
     const before = used.size;
     used.add(base);
     if (used.size > before) return base; // the common case: one set operation
@@ -260,20 +295,22 @@ export function ingestStatements(statements: readonly Statement[], opts: IngestO
   };
   const lines: StatementLine[] = [];
   const batchMismatches: BatchMismatch[] = [];
-  let movement = 0n;
+  let credits = 0n;
+  let debits = 0n;
   let outside = 0;
   for (let ki = 0; ki < keptEntry.length; ki++) {
     const e = keptEntry[ki]!;
     const statementId = ordered[keptStatement[ki]!]!.id;
     const svcr = normalizeRef('acctSvcrRef', e.refs.acctSvcrRef);
     const entryRef = e.entryRef?.trim() || undefined;
-    const id = uniqueId(statementId, entryRef ?? svcr ?? `${statementId}#${keptIndex[ki]! + 1}`);
+    const id = uniqueId(statementId, svcr ?? entryRef ?? `${statementId}#${keptIndex[ki]! + 1}`);
     const valueDate = e.valueDate ?? e.bookingDate;
     if (e.status === 'BOOK') {
-      if (keptBalanced[ki]) movement += signed(e.amount, e.direction);
-      else outside++;
+      if (!keptBalanced[ki]) outside++;
+      else if (e.direction === 'CRDT') credits += e.amount;
+      else debits += e.amount;
     }
-    const txs = e.transactions ?? [];
+    const txs = e.transactions ?? NO_DETAILS;
     const batchMsgId = e.batch?.msgId ?? e.refs.msgId;
     const allAmounts = txs.length >= 2 && txs.every((t) => t.amount !== undefined && t.amount > 0n);
     if (!allAmounts) {
@@ -323,7 +360,7 @@ export function ingestStatements(statements: readonly Statement[], opts: IngestO
           currency,
           e,
           valueDate,
-          uniqueId(statementId, `${id}/${i + 1}`),
+          uniqueId(statementId, `${id}/${i + 1}`, true),
           entryRef,
           t.amount!,
           direction,
@@ -362,6 +399,7 @@ export function ingestStatements(statements: readonly Statement[], opts: IngestO
   const balanced = ordered.filter((s) => s.openingBalance !== undefined && s.closingBalance !== undefined);
   const opening = balanced[0]?.openingBalance ?? 0n;
   const stated = balanced[balanced.length - 1]?.closingBalance ?? 0n;
+  const movement = credits - debits;
   const expected = opening + movement;
   return {
     account,

@@ -40,7 +40,8 @@ export function resolveConfig(partial: Partial<ReconcileConfig> | undefined): Re
   );
   assert(c.componentSizeMax >= 1 && c.componentSizeMax <= 2000, 'componentSizeMax must be within 1..2000');
   assert(c.candidatesPerLineMax >= 1, 'candidatesPerLineMax must be positive');
-  assert(c.groupSizeMax >= 2 || c.groupCandidatesMax < 2, 'groupSizeMax must be at least 2');
+  assert(c.groupSizeMax >= 2, 'groupSizeMax must be at least 2');
+  assert(c.groupSearchStepsMax >= 1, 'groupSearchStepsMax must be positive');
   return c;
 }
 
@@ -72,12 +73,12 @@ export function sidesOf(
   const S =
     s && s.cal === cal
       ? (s.side as Side<StatementLine>)
-      : prepareSide(state.statementLines, state.currency, cal, 'statement', false);
+      : prepareSide(state.statementLines, state.currency, cal, 'statement');
   const l = prepared.get(state.ledgerLines);
   const L =
     l && l.cal === cal
       ? (l.side as Side<LedgerLine>)
-      : prepareSide(state.ledgerLines, state.currency, cal, 'ledger', true);
+      : prepareSide(state.ledgerLines, state.currency, cal, 'ledger');
   prepared.set(state.statementLines, { cal, side: S });
   prepared.set(state.ledgerLines, { cal, side: L });
   return { S, L };
@@ -95,8 +96,8 @@ export function reconcile(input: ReconcileInput): ReconciliationState {
   // Decoded afresh and not cached: a state kept only for its reports should not hold the
   // decoded sides in memory; the first manual operation decodes and caches them.
   const cal = calendarOf(config);
-  const S = prepareSide(base.statementLines, base.currency, cal, 'statement', false);
-  const L = prepareSide(base.ledgerLines, base.currency, cal, 'ledger', true);
+  const S = prepareSide(base.statementLines, base.currency, cal, 'statement');
+  const L = prepareSide(base.ledgerLines, base.currency, cal, 'ledger');
   const outcome = matchLines(S, L, config);
   const { breaks, pending } = classifyBreaks({
     S,

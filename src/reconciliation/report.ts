@@ -6,7 +6,7 @@
  * reversal pairs, the per-statement proofs, a summary, the audit trail. Amounts are decimal
  * strings with the currency's exponent, never numbers.
  */
-import { formatMinor } from '../domain/index.js';
+import { assert, formatMinor } from '../domain/index.js';
 import { AGE_BUCKETS, type AgeBucket } from './calendar.js';
 import type { BreakClass, LedgerLine, ReconciliationState, StatementLine } from './types.js';
 
@@ -51,7 +51,10 @@ export function linesById<T extends StatementLine | LedgerLine>(lines: readonly 
   let m = byIdCache.get(lines);
   if (!m) {
     m = new Map();
-    for (const l of lines) m.set(l.id, l);
+    for (const l of lines) {
+      if (m.has(l.id)) assert(false, `line id ${l.id} is not unique`);
+      m.set(l.id, l);
+    }
     byIdCache.set(lines, m);
   }
   return m as Map<string, T>;

@@ -6,18 +6,7 @@
  */
 import { assert } from '../domain/index.js';
 import { epochDay, type BusinessCalendar } from './calendar.js';
-import {
-  K_CYCLE,
-  K_E2E,
-  K_INSTR,
-  K_MSGID,
-  K_SVCR,
-  K_TXID,
-  K_UETR,
-  REF_KINDS,
-  normalizeCounterparty,
-  normalizeRef,
-} from './references.js';
+import { REF_KINDS, normalizeCounterparty, normalizeRef } from './references.js';
 import type { Direction, LedgerLine, StatementLine } from './types.js';
 
 export interface Side<T extends StatementLine | LedgerLine> {
@@ -47,13 +36,25 @@ export function idIndex(side: Side<StatementLine | LedgerLine>): Map<string, num
   let m = idIndexes.get(side);
   if (!m) {
     m = new Map();
-    for (let i = 0; i < side.n; i++) m.set(side.lines[i]!.id, i);
+    for (let i = 0; i < side.n; i++) {
+      const id = side.lines[i]!.id;
+      if (m.has(id)) assert(false, `line id ${id} is not unique`);
+      m.set(id, i);
+    }
     idIndexes.set(side, m);
   }
   return m;
 }
 
 const CPTY_CACHE_MAX = 100_000;
+
+/** Reference kind name -> position in REF_KINDS. */
+const KIND_INDEX: Readonly<Record<string, number | undefined>> = Object.freeze(
+  Object.assign(
+    Object.create(null) as Record<string, number>,
+    Object.fromEntries(REF_KINDS.map((k, i) => [k, i])),
+  ),
+);
 
 /** Shared stand-in for a kind no line of a side carries: reads past its end give undefined. Never written. */
 const NONE: Array<string | undefined> = [];
@@ -77,15 +78,15 @@ function put(
 }
 
 /**
- * Decodes a side. `checkUniqueIds` asserts that line ids are unique (the ledger side; statement
- * line ids are made unique by ingestion).
+ * Decodes a side. Line ids are not checked here (a set of a million ids costs as much as the
+ * matching it would guard); they are asserted unique where an id index is built (idIndex, and
+ * the reports' linesById), which every report and manual operation does.
  */
 export function prepareSide<T extends StatementLine | LedgerLine>(
   lines: readonly T[],
   currency: string,
   calendar: BusinessCalendar,
   what: string,
-  checkUniqueIds: boolean,
 ): Side<T> {
   const n = lines.length;
   const dir = new Uint8Array(n);
@@ -96,7 +97,6 @@ export function prepareSide<T extends StatementLine | LedgerLine>(
   const refs: Array<Array<string | undefined>> = REF_KINDS.map(() => NONE);
   const have = new Int32Array(REF_KINDS.length);
   const cpty = new Array<string | undefined>(n);
-  const ids = checkUniqueIds ? new Set<string>() : null;
   const bizOfDate = new Map<string, number>();
   const cptyNorm = new Map<string, string | undefined>();
   // Consecutive lines mostly share their dates: remember the last one (a pointer compare).
@@ -109,11 +109,6 @@ export function prepareSide<T extends StatementLine | LedgerLine>(
     if (line.currency !== currency)
       assert(false, `${what} line ${line.id} is in ${line.currency}, account in ${currency}`);
     if (!(line.amount > 0n)) assert(false, `${what} line ${line.id} has a non-positive amount`);
-    if (ids) {
-      const before = ids.size;
-      ids.add(line.id);
-      if (ids.size === before) assert(false, `${what} line id ${line.id} is not unique`);
-    }
     dir[i] = line.direction === 'CRDT' ? 1 : 0;
     const vd = line.valueDate;
     if (vd !== lastIso) {
@@ -139,20 +134,16 @@ export function prepareSide<T extends StatementLine | LedgerLine>(
       bookBiz[i] = b;
     }
     reversal[i] = line.reversal ? 1 : 0;
-    // Named reads (not refs[kind]): the refs objects come in many shapes, and a named
-    // megamorphic load is far cheaper than a keyed one.
-    const r = line.refs;
-    if (r.uetr !== undefined) have[K_UETR]! += put(refs, K_UETR, n, i, normalizeRef('uetr', r.uetr));
-    if (r.endToEndId !== undefined)
-      have[K_E2E]! += put(refs, K_E2E, n, i, normalizeRef('endToEndId', r.endToEndId));
-    if (r.txId !== undefined) have[K_TXID]! += put(refs, K_TXID, n, i, normalizeRef('txId', r.txId));
-    if (r.instrId !== undefined)
-      have[K_INSTR]! += put(refs, K_INSTR, n, i, normalizeRef('instrId', r.instrId));
-    if (r.acctSvcrRef !== undefined)
-      have[K_SVCR]! += put(refs, K_SVCR, n, i, normalizeRef('acctSvcrRef', r.acctSvcrRef));
-    if (r.msgId !== undefined) have[K_MSGID]! += put(refs, K_MSGID, n, i, normalizeRef('msgId', r.msgId));
-    if (r.cycleRef !== undefined)
-      have[K_CYCLE]! += put(refs, K_CYCLE, n, i, normalizeRef('cycleRef', r.cycleRef));
+    // for…in over the few keys a refs object has (V8 reads these by field index) rather than
+    // probing all seven names: a missing property on objects of many shapes is a slow lookup.
+    const r = line.refs as Record<string, string | undefined>;
+    for (const key in r) {
+      const v = r[key];
+      if (v === undefined) continue;
+      const k = KIND_INDEX[key];
+      if (k === undefined) continue;
+      have[k]! += put(refs, k, n, i, normalizeRef(REF_KINDS[k]!, v));
+    }
     const c = line.counterparty;
     if (c !== undefined) {
       let nc = cptyNorm.get(c);

@@ -41,7 +41,11 @@ export type RefKind = keyof References;
 
 /** One movement on the bank's statement, after de-duplication and batch expansion. */
 export interface StatementLine {
-  /** Unique line id within a reconciliation (NtryRef, else AcctSvcrRef, else statement#index; "/n" for batch details). */
+  /**
+   * Unique line id within a reconciliation: the entry's AcctSvcrRef, else its NtryRef, else
+   * "statementId#position"; "/n" appended for the n-th detail of a batch; prefixed with the
+   * statement id where two entries would clash.
+   */
   readonly id: string;
   /** Ntry/NtryRef as given by the bank, if any. */
   readonly entryRef?: string;

@@ -120,6 +120,34 @@ describe.each(['pg', 'pglite'] as const)('ledger on %s', (kind) => {
     expect((await getAccount(db, clearingAccount(B, 'EUR')))?.pendingCredits.minor).toBe(0n);
   });
 
+  it('stores text with quotes, backslashes, commas and braces exactly', async () => {
+    const key = "we\"ird\\key, {NULL} 'x'";
+    const out = await writer.transfer({
+      key,
+      postings: pay(A, B, 1),
+      description: 'a "quoted", {braced} \\ text',
+      links: { paymentId: 'NULL' },
+    });
+    expect(out.status).toBe('accepted');
+    const back = await getRecord(db, key);
+    expect(back).toMatchObject({
+      key,
+      description: 'a "quoted", {braced} \\ text',
+      links: { paymentId: 'NULL' },
+    });
+    expect(
+      (
+        await writer.transfer({
+          key,
+          postings: pay(A, B, 1),
+          description: 'a "quoted", {braced} \\ text',
+          links: { paymentId: 'NULL' },
+        })
+      ).status,
+    ).toBe('replayed');
+    await writer.transfer({ key: `${key}-undo`, postings: pay(B, A, 1), links: { correctsKey: key } });
+  });
+
   it('replays return the first record and change nothing; a changed replay is AM05', async () => {
     const before = await trialBalance(db);
     const first = await getRecord(db, 't-7');

@@ -7,7 +7,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -237,6 +237,45 @@ describe('isoclear validate', () => {
       expect(c.keys.bodyHash).not.toBe(a.keys.bodyHash);
     } finally {
       await xsd.close();
+    }
+  });
+
+  it('names the schema layer: invalid ISO 20022 (schema.iso) or outside the usage guideline (schema.usage-guideline)', async () => {
+    const officialDir = [
+      process.env.ISO20022_OFFICIAL_XSD_DIR,
+      resolve(ROOT, '..', 'shared', 'iso20022', 'xsd'),
+    ].find((d): d is string => d !== undefined && d !== '' && existsSync(d));
+    if (!officialDir) {
+      console.log('SKIPPED schema-layer test: no official XSDs');
+      return;
+    }
+    const xsd = createLibxml2Validator({ schemaDir: join(ROOT, 'schemas', 'iso20022') });
+    const officialXsd = createLibxml2Validator({ schemaDir: officialDir });
+    const check = async (f: string, official = true) =>
+      validate(readFileSync(join(FIXTURES, f)), {
+        xsd,
+        ...(official ? { officialXsd } : {}),
+        limits: LIMITS,
+      });
+    try {
+      const upper = await check('pacs.008/uppercase-uetr.invalid.xml');
+      expect(upper.errors.map((e) => [e.rule, e.reason])).toEqual([['schema.iso', 'FF01']]);
+      expect(upper.errors[0]!.message).toMatch(/^not valid ISO 20022: .*UETR/);
+      const prev = await check('pacs.008/previous-instructing-agent.invalid.xml');
+      expect(prev.errors.map((e) => [e.rule, e.reason])).toEqual([['schema.usage-guideline', 'FF01']]);
+      expect(prev.errors[0]!.message).toMatch(/outside the gateway's usage guideline: .*PrvsInstgAgt1/);
+      // An AppHdr version the guideline has no schema for (Fedwire's head.001.001.03) is read when
+      // the official schema is at hand, and refused with envelope.header-version when it is not.
+      const m = writeMessage(pacs008(1, { header: true })).replace(/head\.001\.001\.02/g, 'head.001.001.03');
+      const bytes = new TextEncoder().encode(m);
+      const withOfficial = await validate(bytes, { xsd, officialXsd, limits: LIMITS });
+      expect(withOfficial.errors).toEqual([]);
+      expect(withOfficial.message?.appHdrVersion).toBe('head.001.001.03');
+      const without = await validate(bytes, { xsd, limits: LIMITS });
+      expect(without.errors.map((e) => [e.rule, e.reason])).toEqual([['envelope.header-version', 'FF01']]);
+    } finally {
+      await xsd.close();
+      await officialXsd.close();
     }
   });
 

@@ -47,7 +47,7 @@ function ent(
     direction,
     status: 'BOOK',
     bookingDate: D,
-    refs: { acctSvcrRef: `SV-${entryRef}`, ...refs },
+    refs,
     counterparty: 'BANKDEFF',
     ...over,
   };

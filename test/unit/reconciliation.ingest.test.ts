@@ -166,8 +166,8 @@ describe('statement ingestion', () => {
         l.refs.msgId ?? null,
       ]),
     ).toEqual([
-      ['B1/1', 100n, 'B1', 'E1', 'M1'],
-      ['B1/2', 200n, 'B1', 'E2', 'M1'],
+      ['SV-B1/1', 100n, 'SV-B1', 'E1', 'M1'],
+      ['SV-B1/2', 200n, 'SV-B1', 'E2', 'M1'],
       ['B2/1', 100n, 'B2', 'E3', null],
       ['B2/2', 150n, 'B2', 'E4', null],
       ['B3/1', 100n, 'B3', 'E5', null],

@@ -94,11 +94,11 @@ describe('tier 1: exact references', () => {
       ],
     );
     expect(pairs(state)).toEqual([
+      'A5=L5:ref.exact:confirmed', // a line is named by its AcctSvcrRef when it has one
       'N1=L1:ref.exact:confirmed',
       'N2=L2:ref.exact:confirmed',
       'N3=L3:ref.exact:confirmed',
       'N4=L4:ref.exact:confirmed',
-      'N5=L5:ref.exact:confirmed',
       'N6=L6:ref.exact:confirmed',
     ]);
     expect(state.breaks.map((b) => `${b.class}:${b.ledgerIds.join()}`)).toEqual(['missingOnStatement:L7']);

@@ -255,7 +255,7 @@ describe('CSV report', () => {
   it('the fixture day: one row per matched pair and per open line', () => {
     const rows = parseCsv(reportCsv(fixtureState()));
     expect(rows.filter((r) => r[0] === 'matched')).toHaveLength(fixture.expected.matched.length);
-    expect(rows.filter((r) => r[0] === 'unmatchedStatement').map((r) => r[4])).toEqual(['0004', '0008']);
+    expect(rows.filter((r) => r[0] === 'unmatchedStatement').map((r) => r[4])).toEqual(['SETB-0004', 'SETB-0008']);
     expect(rows.filter((r) => r[0] === 'unmatchedLedger').map((r) => r[5])).toEqual([
       'LE-C2-002',
       'LE-C2-003',
@@ -275,7 +275,7 @@ describe('HTML report', () => {
     expect(html).toContain("default-src 'none'");
     expect(html).not.toMatch(/<script|<link|<img|<iframe|\bsrc=|\bhref=|url\(|@import|https?:/i);
     expect(html).toContain('missingInLedger');
-    expect(html).toContain('0008');
+    expect(html).toContain('SETB-0008');
   });
 
   it('escapes everything that comes from the data', () => {
