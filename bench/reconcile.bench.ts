@@ -14,8 +14,8 @@
  * references; the rest are bank lines without references (matched on amount, value date and
  * counterparty, some in ambiguous pairs), value dates one business day off, small fee
  * differences, one-to-many sums, and injected breaks of every class (missing on either side,
- * amount mismatch, duplicate, pending, reversal pairs). The figure's extra fields report how
- * many of each the run found beside how many were injected.
+ * amount mismatch, value date outside the window, duplicate, pending, reversal pairs). The
+ * figure's extra fields report how many of each the run found beside how many were injected.
  *
  * Environment: RECONCILE_BENCH_LINES (default 1000000), RECONCILE_BENCH_RUNS (default 3).
  */
@@ -83,6 +83,7 @@ export function generate(lines: number, seed = 20260302): BenchData {
     missingOnStatement: 0,
     missingInLedger: 0,
     amountMismatch: 0,
+    valueDateMismatch: 0,
     duplicate: 0,
     timing: 0,
     pending: 0,
@@ -185,7 +186,13 @@ export function generate(lines: number, seed = 20260302): BenchData {
       injected.batchEntries!++;
       continue;
     }
-    if (r < 0.8 || r >= 0.9) {
+    if (r >= 0.9 && r < 0.902) {
+      // Value date five business days off: outside the two-day window.
+      const d = Math.min(day, STATEMENT_DAYS - 6);
+      const l = newLedger(d);
+      emit(d, entryOf(l, d, { valueDate: DAYS[d + 5]! }));
+      injected.valueDateMismatch!++;
+    } else if (r < 0.8 || r >= 0.9) {
       const l = newLedger(day);
       emit(day, entryOf(l, day));
     } else if (r < 0.83) {

@@ -15,7 +15,7 @@
  *
  * `selectHeuristic` is the synchronous core (no solver); `selectSettlement` adds the solver.
  */
-import { assert } from '../domain/index.js';
+import { assert, InvariantError } from '../domain/index.js';
 import {
   candidate,
   dualGuide,
@@ -96,7 +96,10 @@ export interface SolverReport {
 }
 
 export interface SelectionOptions {
-  /** Wall-clock budget for the solver (ms). Not used when `deterministic`. */
+  /**
+   * Wall-clock budget (ms) for the whole selection. It also sizes the local search's work
+   * budget (a count, so still deterministic); with `deterministic` that is all it does.
+   */
   readonly timeLimitMs: number;
   /** Largest queue (payments) given to the MIP; larger ones get heuristics + LP bound. */
   readonly exactMaxPayments?: number;
@@ -129,10 +132,14 @@ export const SELECTION_DEFAULTS = {
 const URGENT_STAGE_SHARE = 0.4;
 /** Share of the time budget kept for the work after the last solver call. */
 const FINISH_RESERVE_SHARE = 0.05;
-/** Share of the remaining budget for the neighbourhood search before the full MIP. */
-const RINS_SHARE = 0.4;
+/** …plus this per queued payment (model teardown, polishing, exact checks, result). */
+const FINISH_RESERVE_PER_PAYMENT_S = 10e-6;
+/** On large queues, share of the remaining budget for the full MIP (the rest: RINS). */
+const FULL_MIP_SHARE = 0.9;
+/** Share of what is left for a RINS round that may be followed by another. */
+const RINS_SHARE = 0.5;
 const RINS_ROUNDS_MAX = 2;
-/** Below this many payments the full MIP is fast enough on its own. */
+/** Below this many payments the full MIP gets the whole budget. */
 const RINS_FROM_PAYMENTS = 1_000;
 /** A solver call with less time than this is not worth starting. */
 const MIN_SOLVE_S = 0.02;
@@ -171,7 +178,7 @@ export async function selectSettlement(
     workMax: localSearchBudget(opts.timeLimitMs),
     ...opts.improve,
   };
-  const polishOpts: ImproveOptions = { ...improveOpts, workMax: Math.ceil(improveOpts.workMax / 4) };
+  const polishOpts: ImproveOptions = { ...improveOpts, workMax: Math.ceil(improveOpts.workMax / 8) };
   const exactMax =
     opts.exactMaxPayments ??
     (deterministic ? SELECTION_DEFAULTS.deterministicExactMaxPayments : SELECTION_DEFAULTS.exactMaxPayments);
@@ -185,7 +192,8 @@ export async function selectSettlement(
     if (deterministic) return undefined;
     const spentS = opts.clock && started !== undefined ? (opts.clock() - started) / 1000 : solverSpentS;
     // keep a reserve for polishing and the exact checks after the last solve
-    const budgetS = (opts.timeLimitMs / 1000) * (1 - FINISH_RESERVE_SHARE);
+    const budgetS =
+      (opts.timeLimitMs / 1000) * (1 - FINISH_RESERVE_SHARE) - p.m * FINISH_RESERVE_PER_PAYMENT_S;
     return Math.max(budgetS - spentS, 0);
   };
   const limits = (share: number): { timeLimitS?: number; nodesMax?: number } => {
@@ -223,6 +231,7 @@ export async function selectSettlement(
         boundSource = 'lp-dual';
       }
     } catch (e) {
+      if (e instanceof InvariantError) throw e;
       report.error = `LP relaxation failed: ${errorText(e)}`;
       resetHighs();
       highs = undefined;
@@ -232,9 +241,9 @@ export async function selectSettlement(
   const ctx = heuristicContext(p, lp?.dual ? dualGuide(p, lp.dual) : undefined);
   const starts = lp?.x ? [{ source: 'lp-rounding', sel: lpRounding(p, lp.x, ctx) }] : [];
   const run = runHeuristics(p, ctx, starts, improveOpts);
-  let incumbent: Candidate & { repaired?: number } = run.best;
+  let incumbent: Candidate = run.best;
   let optimal = false;
-  const consider = (c: (Candidate & { repaired: number }) | undefined): void => {
+  const consider = (c: Candidate | undefined): void => {
     if (c && compareScore(c.score, incumbent.score) > 0) incumbent = c;
   };
 
@@ -263,27 +272,17 @@ export async function selectSettlement(
       }
       // Stage 2: the most value, keeping the urgent value reached.
       const urgentFloor = p.anyUrgent ? incumbent.score.urgent : 0n;
-      // 2a: relaxation-induced neighbourhood search (RINS): payments on which the LP and the
-      // incumbent agree stay fixed; HiGHS re-optimises the others, a much smaller problem.
-      // Repeated while it improves, since a new incumbent gives a new neighbourhood.
-      for (let round = 0; lp?.x && p.m >= RINS_FROM_PAYMENTS && round < RINS_ROUNDS_MAX && timeLeft(); round++) {
-        const x = lp.x;
-        const fixed = Uint8Array.from(incumbent.sel, (sj, j) => (Math.abs(x[j]! - sj) < 1e-6 ? 1 : 0));
-        const out = mip('rins', {
+      // 2a: the whole problem, started from the incumbent. On large queues HiGHS spends most of
+      // its time in root cutting before its own sub-MIP heuristics run, so it gets most of the
+      // budget; what is left goes to our neighbourhood search below.
+      const large = lp?.x !== undefined && p.m >= RINS_FROM_PAYMENTS;
+      if (timeLeft()) {
+        const out = mip('full', {
           objective: 'value',
           urgentFloor,
           start: incumbent.sel,
-          fixed,
-          fixTo: incumbent.sel,
-          ...limits(RINS_SHARE),
+          ...limits(large ? FULL_MIP_SHARE : 1),
         });
-        const before = incumbent;
-        consider(polished(p, 'rins', out, incumbent.sel, ctx, polishOpts));
-        if (incumbent === before) break;
-      }
-      // 2b: the whole problem, started from the incumbent.
-      if (timeLeft()) {
-        const out = mip('full', { objective: 'value', urgentFloor, start: incumbent.sel, ...limits(1) });
         consider(polished(p, 'mip', out, incumbent.sel, ctx, polishOpts));
         const provenScore = relGap === 0 && urgentProven ? provenBy(p, out) : undefined;
         if (provenScore && compareScore(incumbent.score, provenScore) >= 0) optimal = true;
@@ -296,7 +295,26 @@ export async function selectSettlement(
           }
         }
       }
+      // 2b: relaxation-induced neighbourhood search (RINS): payments on which the LP and the
+      // incumbent agree stay fixed; HiGHS re-optimises the others, a much smaller problem.
+      // Repeated while it improves, since a new incumbent gives a new neighbourhood.
+      for (let round = 0; large && !optimal && round < RINS_ROUNDS_MAX && timeLeft(); round++) {
+        const x = lp!.x!;
+        const fixed = Uint8Array.from(incumbent.sel, (sj, j) => (Math.abs(x[j]! - sj) < 1e-6 ? 1 : 0));
+        const out = mip('rins', {
+          objective: 'value',
+          urgentFloor,
+          start: incumbent.sel,
+          fixed,
+          fixTo: incumbent.sel,
+          ...limits(round === RINS_ROUNDS_MAX - 1 ? 1 : RINS_SHARE),
+        });
+        const before = incumbent;
+        consider(polished(p, 'rins', out, incumbent.sel, ctx, polishOpts));
+        if (incumbent === before) break;
+      }
     } catch (e) {
+      if (e instanceof InvariantError) throw e;
       report.error = `MIP failed: ${errorText(e)}`;
       resetHighs();
     }
@@ -349,7 +367,7 @@ export async function warmUpOptimiser(budgetMs = 1_500): Promise<number> {
  * budget (≈ a third of the budget on a 2020s core), capped; a count, so it is deterministic.
  */
 export function localSearchBudget(timeLimitMs: number): number {
-  return Math.min(Math.max(Math.round(timeLimitMs * 800), 100_000), IMPROVE_DEFAULTS.workMax);
+  return Math.min(Math.max(Math.round(timeLimitMs * 10_000), 1_000_000), IMPROVE_DEFAULTS.workMax);
 }
 
 /** Score of a solution HiGHS proved optimal, if it is exactly feasible (else no proof). */
@@ -365,15 +383,14 @@ function polished(
   start: Uint8Array,
   ctx: HeuristicContext,
   improveOpts: ImproveOptions,
-): (Candidate & { repaired: number }) | undefined {
+): Candidate | undefined {
   const sol = out.sel;
   if (!sol || sol.every((x, j) => x === start[j])) return undefined;
   const raw = candidate(p, source, sol.slice());
-  const repaired = raw.sel.some((x, j) => x !== sol[j]) ? 1 : 0;
   const moreSel = raw.sel.slice();
-  if (improve(p, moreSel, ctx, improveOpts).moves === 0) return { ...raw, repaired };
+  if (improve(p, moreSel, ctx, improveOpts).moves === 0) return raw;
   const more = candidate(p, `${source}+local-search`, moreSel);
-  return compareScore(more.score, raw.score) > 0 ? { ...more, repaired: 1 } : { ...raw, repaired };
+  return compareScore(more.score, raw.score) > 0 ? more : raw;
 }
 
 /**

@@ -124,7 +124,14 @@ describe('manual operations', () => {
       'emptySide',
     );
     expect(
-      code(manualMatch(s0, { ...who, matchId: s0.matches[0]!.id, statementIds: ['N3'], ledgerIds: ['L3', 'L4'] })),
+      code(
+        manualMatch(s0, {
+          ...who,
+          matchId: s0.matches[0]!.id,
+          statementIds: ['N3'],
+          ledgerIds: ['L3', 'L4'],
+        }),
+      ),
     ).toBe('matchIdTaken');
   });
 

@@ -255,7 +255,10 @@ describe('CSV report', () => {
   it('the fixture day: one row per matched pair and per open line', () => {
     const rows = parseCsv(reportCsv(fixtureState()));
     expect(rows.filter((r) => r[0] === 'matched')).toHaveLength(fixture.expected.matched.length);
-    expect(rows.filter((r) => r[0] === 'unmatchedStatement').map((r) => r[4])).toEqual(['SETB-0004', 'SETB-0008']);
+    expect(rows.filter((r) => r[0] === 'unmatchedStatement').map((r) => r[4])).toEqual([
+      'SETB-0004',
+      'SETB-0008',
+    ]);
     expect(rows.filter((r) => r[0] === 'unmatchedLedger').map((r) => r[5])).toEqual([
       'LE-C2-002',
       'LE-C2-003',
