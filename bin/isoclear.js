@@ -7,7 +7,9 @@ import { dirname, join } from 'node:path';
 const here = dirname(fileURLToPath(import.meta.url));
 const compiled = join(here, '..', 'dist', 'cli.js');
 if (!existsSync(compiled)) {
-  process.stderr.write('isoclear: dist/cli.js is missing; run `npm run build` (npm ci runs it through prepare)\n');
+  process.stderr.write(
+    'isoclear: dist/cli.js is missing; run `npm run build` (npm ci runs it through prepare)\n',
+  );
   process.exit(2);
 }
 // A closed pipe (`isoclear validate … | head`) ends the command quietly, as Unix tools do.

@@ -57,7 +57,9 @@ export async function main(argv: string[], io: CommandIo = defaultIo): Promise<n
     return 2;
   }
   try {
-    return await (await cmd.load())(rest, io);
+    return await (
+      await cmd.load()
+    )(rest, io);
   } catch (e) {
     const code = (e as { code?: string }).code;
     io.stderr(`isoclear ${name}: ${code ? `${code}: ` : ''}${(e as Error).message}\n`);

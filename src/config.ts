@@ -22,7 +22,12 @@ const optionalUrl = (protocols: string[]) =>
     .refine((s) => protocols.some((p) => s.startsWith(p)), `must start with ${protocols.join(' or ')}`)
     .optional();
 
-function setting<T>(env: string, schema: z.ZodType<T>, dflt: string | undefined, description: string): Setting<T> {
+function setting<T>(
+  env: string,
+  schema: z.ZodType<T>,
+  dflt: string | undefined,
+  description: string,
+): Setting<T> {
   return { env, schema, default: dflt, description };
 }
 
@@ -41,7 +46,12 @@ export const SETTINGS = {
   ),
   dbSchema: setting('DB_SCHEMA', z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/), 'public', 'PostgreSQL schema.'),
   dbPoolSizeMax: setting('DB_POOL_SIZE_MAX', int(1, 200), '10', 'Connections in the PostgreSQL pool.'),
-  dbStatementTimeoutMs: setting('DB_STATEMENT_TIMEOUT_MS', int(100, 3_600_000), '30000', 'Statement timeout.'),
+  dbStatementTimeoutMs: setting(
+    'DB_STATEMENT_TIMEOUT_MS',
+    int(100, 3_600_000),
+    '30000',
+    'Statement timeout.',
+  ),
   amqpUrl: setting(
     'AMQP_URL',
     optionalUrl(['amqp://', 'amqps://']),
@@ -54,10 +64,25 @@ export const SETTINGS = {
     'isoclear',
     'Prefix of every exchange and queue name.',
   ),
-  queuePrefetchMax: setting('QUEUE_PREFETCH_MAX', int(1, 10_000), '100', 'Unacknowledged messages per consumer.'),
+  queuePrefetchMax: setting(
+    'QUEUE_PREFETCH_MAX',
+    int(1, 10_000),
+    '100',
+    'Unacknowledged messages per consumer.',
+  ),
   retryCountMax: setting('RETRY_COUNT_MAX', int(0, 100), '5', 'Handler attempts before a message is parked.'),
-  outboxBatchSizeMax: setting('OUTBOX_BATCH_SIZE_MAX', int(1, 10_000), '500', 'Outbox rows published per batch.'),
-  outboxPollIntervalMs: setting('OUTBOX_POLL_INTERVAL_MS', int(1, 60_000), '50', 'Outbox relay idle poll interval.'),
+  outboxBatchSizeMax: setting(
+    'OUTBOX_BATCH_SIZE_MAX',
+    int(1, 10_000),
+    '500',
+    'Outbox rows published per batch.',
+  ),
+  outboxPollIntervalMs: setting(
+    'OUTBOX_POLL_INTERVAL_MS',
+    int(1, 60_000),
+    '50',
+    'Outbox relay idle poll interval.',
+  ),
   host: setting('HOST', z.string().min(1), '127.0.0.1', 'Address the REST API listens on.'),
   port: setting('PORT', int(0, 65_535), '8080', 'Port the REST API listens on.'),
   logLevel: setting(
@@ -66,19 +91,49 @@ export const SETTINGS = {
     'info',
     'pino log level.',
   ),
-  messageBytesMax: setting('MESSAGE_BYTES_MAX', int(1_024, 1_073_741_824), '104857600', 'Largest inbound message.'),
+  messageBytesMax: setting(
+    'MESSAGE_BYTES_MAX',
+    int(1_024, 1_073_741_824),
+    '104857600',
+    'Largest inbound message.',
+  ),
   xmlDepthMax: setting('XML_DEPTH_MAX', int(8, 1_000), '64', 'Deepest element nesting accepted.'),
-  xmlAttributesPerElementMax: setting('XML_ATTRIBUTES_PER_ELEMENT_MAX', int(1, 1_000), '16', 'Attributes per element.'),
-  xmlTextLengthMax: setting('XML_TEXT_LENGTH_MAX', int(64, 10_000_000), '100000', 'Longest text node or attribute.'),
-  xmlElementCountMax: setting('XML_ELEMENT_COUNT_MAX', int(16, 1_000_000_000), '20000000', 'Elements per message.'),
-  xmlNameLengthMax: setting('XML_NAME_LENGTH_MAX', int(8, 10_000), '256', 'Longest element or attribute name.'),
+  xmlAttributesPerElementMax: setting(
+    'XML_ATTRIBUTES_PER_ELEMENT_MAX',
+    int(1, 1_000),
+    '16',
+    'Attributes per element.',
+  ),
+  xmlTextLengthMax: setting(
+    'XML_TEXT_LENGTH_MAX',
+    int(64, 10_000_000),
+    '100000',
+    'Longest text node or attribute.',
+  ),
+  xmlElementCountMax: setting(
+    'XML_ELEMENT_COUNT_MAX',
+    int(16, 1_000_000_000),
+    '20000000',
+    'Elements per message.',
+  ),
+  xmlNameLengthMax: setting(
+    'XML_NAME_LENGTH_MAX',
+    int(8, 10_000),
+    '256',
+    'Longest element or attribute name.',
+  ),
   xmlTreeBytesMax: setting(
     'XML_TREE_BYTES_MAX',
     int(1_024, 1_073_741_824),
     '5242880',
     'Largest message read as a tree; larger files are read by the streaming reader.',
   ),
-  xsdSchemaDir: setting('XSD_SCHEMA_DIR', z.string().min(1), 'schemas/iso20022', 'The gateway usage-guideline XSDs.'),
+  xsdSchemaDir: setting(
+    'XSD_SCHEMA_DIR',
+    z.string().min(1),
+    'schemas/iso20022',
+    'The gateway usage-guideline XSDs.',
+  ),
   xsdXercesTimeLimitMs: setting(
     'XSD_XERCES_TIME_LIMIT_MS',
     int(1_000, 600_000),
@@ -91,8 +146,18 @@ export const SETTINGS = {
     'libxml2',
     'XSD validator: libxml2 (wasm, in-process) or xerces (JVM per call; a second opinion only).',
   ),
-  ledgerBatchSizeMax: setting('LEDGER_BATCH_SIZE_MAX', int(1, 100_000), '1000', 'Commands per ledger writer batch.'),
-  nettingTimeLimitMs: setting('NETTING_TIME_LIMIT_MS', int(10, 600_000), '5000', 'Optimiser time limit per cycle.'),
+  ledgerBatchSizeMax: setting(
+    'LEDGER_BATCH_SIZE_MAX',
+    int(1, 100_000),
+    '1000',
+    'Commands per ledger writer batch.',
+  ),
+  nettingTimeLimitMs: setting(
+    'NETTING_TIME_LIMIT_MS',
+    int(10, 600_000),
+    '5000',
+    'Optimiser time limit per cycle.',
+  ),
   apiKeysFile: setting(
     'API_KEYS_FILE',
     z.string().min(1).optional(),
@@ -141,7 +206,8 @@ export function configOrExit(env: Record<string, string | undefined> = process.e
 /** The README configuration table, generated from SETTINGS. */
 export function configTableMarkdown(): string {
   const rows = Object.values(SETTINGS).map(
-    (s) => `| \`${s.env}\` | ${s.default === undefined ? '(unset)' : `\`${s.default}\``} | ${s.description} |`,
+    (s) =>
+      `| \`${s.env}\` | ${s.default === undefined ? '(unset)' : `\`${s.default}\``} | ${s.description} |`,
   );
   return ['| variable | default | meaning |', '| --- | --- | --- |', ...rows].join('\n');
 }

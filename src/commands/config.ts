@@ -9,7 +9,10 @@ export async function configCommand(args: string[], io: CommandIo): Promise<numb
   }
   const c = loadConfig();
   const shown = Object.fromEntries(
-    Object.entries(c).map(([k, v]) => [k, /url/i.test(k) && v ? String(v).replace(/\/\/[^@/]*@/, '//***@') : v]),
+    Object.entries(c).map(([k, v]) => [
+      k,
+      /url/i.test(k) && v ? String(v).replace(/\/\/[^@/]*@/, '//***@') : v,
+    ]),
   );
   io.stdout(`${JSON.stringify(shown, null, 2)}\n`);
   return 0;

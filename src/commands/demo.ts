@@ -11,7 +11,14 @@ import { loadConfig } from '../config.js';
 import { migrate, openDb } from '../db/index.js';
 import { formatMinor } from '../domain/index.js';
 import { generateInstance, netPositions, selectSettlement } from '../netting/index.js';
-import { MemoryBus, OutboxRelay, buildTopology, enqueue, handleOnce, type BusMessage } from '../pipeline/index.js';
+import {
+  MemoryBus,
+  OutboxRelay,
+  buildTopology,
+  enqueue,
+  handleOnce,
+  type BusMessage,
+} from '../pipeline/index.js';
 
 export async function demoCommand(_args: string[], io: CommandIo): Promise<number> {
   const cfg = loadConfig();
@@ -44,7 +51,10 @@ export async function demoCommand(_args: string[], io: CommandIo): Promise<numbe
       'clearing',
       async (msg) => {
         const ran = await handleOnce(db, 'demo-consumer', msg, async (tx) => {
-          await tx.query('INSERT INTO demo_effects (message_id, payload) VALUES ($1, $2)', [msg.id, msg.payload]);
+          await tx.query('INSERT INTO demo_effects (message_id, payload) VALUES ($1, $2)', [
+            msg.id,
+            msg.payload,
+          ]);
         });
         if (ran) effects++;
       },
@@ -62,7 +72,12 @@ export async function demoCommand(_args: string[], io: CommandIo): Promise<numbe
     const ok1 = effects === 200 && stored.rows[0]?.n === '200';
 
     // 3. Netting: a liquidity-tight cycle settled as far as the limits allow.
-    const instance = generateInstance({ participants: 8, payments: 60, seed: 20261125, liquidityFactor: 0.3 });
+    const instance = generateInstance({
+      participants: 8,
+      payments: 60,
+      seed: 20261125,
+      liquidityFactor: 0.3,
+    });
     const sel = await selectSettlement(instance, { timeLimitMs: Math.min(cfg.nettingTimeLimitMs, 2000) });
     const positions = netPositions(
       instance.payments.filter((p) => sel.settled.includes(p.id)),

@@ -9,7 +9,12 @@ export async function netCommand(args: string[], io: CommandIo): Promise<number>
   const cfg = loadConfig();
   return runNet(
     args,
-    { readFile: (p) => readFile(p, 'utf8'), stdout: io.stdout, stderr: io.stderr, clock: () => performance.now() },
+    {
+      readFile: (p) => readFile(p, 'utf8'),
+      stdout: io.stdout,
+      stderr: io.stderr,
+      clock: () => performance.now(),
+    },
     { ...NET_CONFIG_DEFAULT, timeLimitMs: cfg.nettingTimeLimitMs },
   );
 }

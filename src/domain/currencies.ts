@@ -7,6 +7,7 @@
  * no minor unit defined by ISO ("N.A.") and are deliberately absent: a payment in them is
  * rejected with AM03 (NotAllowedCurrency).
  */
+// prettier-ignore
 export const CURRENCY_EXPONENTS: Readonly<Record<string, number>> = Object.freeze({
   AED: 2, AFN: 2, ALL: 2, AMD: 2, AOA: 2, ARS: 2, AUD: 2, AWG: 2, AZN: 2,
   BAM: 2, BBD: 2, BDT: 2, BHD: 3, BIF: 0, BMD: 2, BND: 2, BOB: 2, BOV: 2, BRL: 2, BSD: 2,
@@ -42,7 +43,9 @@ export const CURRENCY_EXPONENTS: Readonly<Record<string, number>> = Object.freez
 
 /** Minor-unit exponent of an active ISO 4217 currency, or undefined when the code is not one. */
 export function currencyExponent(code: string): number | undefined {
-  return Object.prototype.hasOwnProperty.call(CURRENCY_EXPONENTS, code) ? CURRENCY_EXPONENTS[code] : undefined;
+  return Object.prototype.hasOwnProperty.call(CURRENCY_EXPONENTS, code)
+    ? CURRENCY_EXPONENTS[code]
+    : undefined;
 }
 
 export function isActiveCurrency(code: string): boolean {

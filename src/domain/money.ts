@@ -49,7 +49,10 @@ export function parseAmount(
 ): Result<Money, AmountError> {
   const exp = currencyExponent(currency);
   if (exp === undefined)
-    return err({ kind: 'currency', message: `${currency} is not an active ISO 4217 currency with minor units` });
+    return err({
+      kind: 'currency',
+      message: `${currency} is not an active ISO 4217 currency with minor units`,
+    });
   const m = DECIMAL.exec(text);
   if (!m) return err({ kind: 'syntax', message: `"${truncate(text)}" is not a decimal amount` });
   const [, minus, intPart = '', frac = ''] = m;
@@ -61,7 +64,10 @@ export function parseAmount(
     });
   const digits = intPart.replace(/^0+(?=\d)/, '') + frac;
   if (digits.replace(/^0+/, '').length > AMOUNT_TOTAL_DIGITS_MAX)
-    return err({ kind: 'range', message: `${truncate(text)} has more than ${AMOUNT_TOTAL_DIGITS_MAX} digits` });
+    return err({
+      kind: 'range',
+      message: `${truncate(text)} has more than ${AMOUNT_TOTAL_DIGITS_MAX} digits`,
+    });
   const minor = BigInt(intPart + frac.padEnd(exp, '0'));
   return ok({ currency, minor: minus ? -minor : minor });
 }

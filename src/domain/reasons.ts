@@ -13,7 +13,10 @@ export const REASON_CODES = {
   AGNT: ['IncorrectAgent', 'Agent in the payment workflow is incorrect.'],
   AM01: ['ZeroAmount', 'Specified message amount is equal to zero.'],
   AM02: ['NotAllowedAmount', 'Specific transaction/message amount is greater than allowed maximum.'],
-  AM03: ['NotAllowedCurrency', 'Specified message amount is in a non processable currency outside of existing agreement.'],
+  AM03: [
+    'NotAllowedCurrency',
+    'Specified message amount is in a non processable currency outside of existing agreement.',
+  ],
   AM04: ['InsufficientFunds', 'Amount of funds available to cover specified message amount is insufficient.'],
   AM05: ['Duplication', 'Duplication.'],
   AM09: ['WrongAmount', 'Amount received is not the amount agreed or expected.'],
@@ -22,9 +25,15 @@ export const REASON_CODES = {
   AM12: ['InvalidAmount', 'Amount is invalid or missing.'],
   AM14: ['AmountExceedsAgreedLimit', 'Transaction amount exceeds limits agreed between bank and client.'],
   AM18: ['InvalidNumberOfTransactions', 'Number of transactions is invalid or missing.'],
-  BE01: ['InconsistentWithEndCustomer', 'Identification of end customer is not consistent with associated account number.'],
+  BE01: [
+    'InconsistentWithEndCustomer',
+    'Identification of end customer is not consistent with associated account number.',
+  ],
   CH16: ['ElementContentFormallyIncorrect', 'Content is incorrect.'],
-  CH20: ['DecimalPointsNotCompatibleWithCurrency', 'Number of decimal points not compatible with the currency.'],
+  CH20: [
+    'DecimalPointsNotCompatibleWithCurrency',
+    'Number of decimal points not compatible with the currency.',
+  ],
   CH21: ['RequiredCompulsoryElementMissing', 'Mandatory element is missing.'],
   CNOR: ['CreditorBankIsNotRegistered', 'Creditor bank is not registered under this BIC in the CSM.'],
   CURR: ['IncorrectCurrency', 'Currency of the payment is incorrect.'],
@@ -37,7 +46,10 @@ export const REASON_CODES = {
   DUPL: ['DuplicatePayment', 'Payment is a duplicate of another payment.'],
   ED05: ['SettlementFailed', 'Settlement of the transaction has failed.'],
   FF01: ['InvalidFileFormat', 'File Format incomplete or invalid.'],
-  FF02: ['SyntaxError', 'Syntax error reason is provided as narrative information in the additional reason information.'],
+  FF02: [
+    'SyntaxError',
+    'Syntax error reason is provided as narrative information in the additional reason information.',
+  ],
   FF03: ['InvalidPaymentTypeInformation', 'Payment Type Information is missing or invalid.'],
   FOCR: ['FollowingCancellationRequest', 'Return following a cancellation request.'],
   MS03: ['NotSpecifiedReasonAgentGenerated', 'Reason has not been specified by agent.'],
@@ -45,8 +57,14 @@ export const REASON_CODES = {
   RC01: ['BankIdentifierIncorrect', 'Bank identifier code specified in the message has an incorrect format.'],
   RC03: ['InvalidDebtorBankIdentifier', 'Debtor bank identifier is invalid or missing.'],
   RC04: ['InvalidCreditorBankIdentifier', 'Creditor bank identifier is invalid or missing.'],
-  RR02: ['MissingDebtorNameOrAddress', 'Specification of the debtor’s name and/or address needed for regulatory requirements is insufficient or missing.'],
-  RR03: ['MissingCreditorNameOrAddress', 'Specification of the creditor’s name and/or address needed for regulatory requirements is insufficient or missing.'],
+  RR02: [
+    'MissingDebtorNameOrAddress',
+    'Specification of the debtor’s name and/or address needed for regulatory requirements is insufficient or missing.',
+  ],
+  RR03: [
+    'MissingCreditorNameOrAddress',
+    'Specification of the creditor’s name and/or address needed for regulatory requirements is insufficient or missing.',
+  ],
   RR10: ['InvalidCharacterSet', 'Character set supplied not valid for the country and payment type.'],
   TM01: ['InvalidCutOffTime', 'Associated message was received after agreed processing cut-off time.'],
 } as const satisfies Record<string, readonly [string, string]>;

@@ -16,7 +16,10 @@ async function run(argv: string[]): Promise<{ code: number; out: string; err: st
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'isoclear-cli-'));
-const SAMPLE = new URL('../../fixtures/ug/pacs.008.001.08/fx-structured-remittance-intermediary.xml', import.meta.url).pathname;
+const SAMPLE = new URL(
+  '../../fixtures/ug/pacs.008.001.08/fx-structured-remittance-intermediary.xml',
+  import.meta.url,
+).pathname;
 
 describe('isoclear CLI', () => {
   it('answers usage errors with exit 2', async () => {
@@ -64,7 +67,10 @@ describe('isoclear CLI', () => {
     expect(JSON.parse(ok.out)).toMatchObject({ messageType: 'pacs.008.001.08', accepted: true, errors: [] });
     const rej = await run(['validate', '--json', SAMPLE, hostile]);
     expect(rej.code).toBe(1);
-    const lines = rej.out.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = rej.out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines).toHaveLength(2);
     expect(lines[1]).toMatchObject({ accepted: false, messageType: null });
     expect(lines[1].errors[0]).toMatchObject({ rule: 'xml.doctype', reason: 'FF01' });

@@ -23,13 +23,15 @@ const perExponent = exponents.map((e) => currencies.find((c) => CURRENCY_EXPONEN
 /** Canonical decimal text for a currency: no leading zeros, exactly `exp` decimals. */
 function canonicalText(ccy: string): fc.Arbitrary<string> {
   const exp = CURRENCY_EXPONENTS[ccy]!;
-  return fc.bigInt({ min: 0n, max: 10n ** BigInt(18 - exp) - 1n }).chain((intPart) =>
-    exp === 0
-      ? fc.constant(intPart.toString())
-      : fc
-          .bigInt({ min: 0n, max: 10n ** BigInt(exp) - 1n })
-          .map((frac) => `${intPart}.${frac.toString().padStart(exp, '0')}`),
-  );
+  return fc
+    .bigInt({ min: 0n, max: 10n ** BigInt(18 - exp) - 1n })
+    .chain((intPart) =>
+      exp === 0
+        ? fc.constant(intPart.toString())
+        : fc
+            .bigInt({ min: 0n, max: 10n ** BigInt(exp) - 1n })
+            .map((frac) => `${intPart}.${frac.toString().padStart(exp, '0')}`),
+    );
 }
 
 describe('Money properties', () => {

@@ -17,7 +17,12 @@ describe('log redaction', () => {
   it('redacts IBANs, names and raw XML by field', () => {
     const { lines, logger } = capture();
     logger.info(
-      { iban: 'DE89370400440532013000', debtor: { name: 'Erika Mustermann' }, xml: '<Document/>', cycleId: 'C1' },
+      {
+        iban: 'DE89370400440532013000',
+        debtor: { name: 'Erika Mustermann' },
+        xml: '<Document/>',
+        cycleId: 'C1',
+      },
       'cycle settled',
     );
     const out = lines.join('');

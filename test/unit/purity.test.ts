@@ -71,7 +71,11 @@ export function violations(src: string): string[] {
     const spec = (m[1] ?? m[2])!;
     if (/^import\s+type\b/.test(m[0]) || /^export\s+type\b/.test(m[0])) continue;
     const bare = spec.replace(/^node:/, '');
-    if (IO_MODULES.some((io) => (io.endsWith('/') ? bare.startsWith(io) : bare === io || bare.startsWith(`${io}/`))))
+    if (
+      IO_MODULES.some((io) =>
+        io.endsWith('/') ? bare.startsWith(io) : bare === io || bare.startsWith(`${io}/`),
+      )
+    )
       found.push(`imports I/O module '${spec}'`);
     if (spec.startsWith('.') && SHELL_SUFFIX.test(spec.replace(/\.js$/, '.ts')))
       found.push(`imports shell file '${spec}'`);
@@ -104,7 +108,9 @@ describe('purity', () => {
       .map((p) => relative(ROOT, p))
       .filter((rel) => !isShellFile(rel));
     expect(files.length).toBeGreaterThan(5);
-    const bad = files.flatMap((rel) => violations(readFileSync(join(ROOT, rel), 'utf8')).map((v) => `${rel}: ${v}`));
+    const bad = files.flatMap((rel) =>
+      violations(readFileSync(join(ROOT, rel), 'utf8')).map((v) => `${rel}: ${v}`),
+    );
     expect(bad).toEqual([]);
   });
 });
